@@ -1,0 +1,81 @@
+// The list of builtin DLLs and the API-set map.
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "builtin.h"
+#include "module.h"
+
+namespace winrun::builtin {
+
+// Each DLL's table is defined in its own exports.cpp.
+extern const DllDef kernel32_dll;
+extern const DllDef ntdll_dll;
+extern const DllDef msvcrt_dll;
+
+static const DllDef* const k_dlls[] = {&ntdll_dll, &kernel32_dll, &msvcrt_dll};
+
+const DllDef* find_dll(std::string_view name) {
+    if (name.size() > 4 && loader::iequals(name.substr(name.size() - 4), ".dll")) name.remove_suffix(4);
+    for (const DllDef* d : k_dlls) {
+        std::string_view dn = d->name;
+        if (dn.size() > 4 && loader::iequals(dn.substr(dn.size() - 4), ".dll")) dn.remove_suffix(4);
+        if (loader::iequals(dn, name)) return d;
+    }
+    return nullptr;
+}
+
+// API sets (Windows 10 apisetschema): a contract name resolves to its host DLL. Matching is on the
+// name without its version suffix "-lX-Y-Z", as Windows does.
+std::string_view resolve_api_set(std::string_view name) {
+    if (!(loader::iequals(name.substr(0, 4), "api-") || loader::iequals(name.substr(0, 4), "ext-"))) return {};
+    struct Entry {
+        const char* prefix;
+        const char* host;
+    };
+    static const Entry k_sets[] = {
+        {"api-ms-win-crt-", "ucrtbase.dll"},
+        {"api-ms-win-core-rtlsupport-", "ntdll.dll"},
+        {"api-ms-win-core-", "kernel32.dll"},  // kernelbase on Windows; ours is one DLL for now
+        {"api-ms-win-security-base-", "advapi32.dll"},
+        {"api-ms-win-eventing-", "advapi32.dll"},
+        {"api-ms-win-shell-", "shell32.dll"},
+    };
+    for (const auto& e : k_sets)
+        if (name.size() >= std::strlen(e.prefix) && loader::iequals(name.substr(0, std::strlen(e.prefix)), e.prefix))
+            return e.host;
+    return {};
+}
+
+std::span<const ExportDef> exports_of(const DllDef& dll) {
+    static std::mutex m;
+    static std::map<const DllDef*, std::vector<ExportDef>> merged;
+    std::lock_guard lock(m);
+    auto it = merged.find(&dll);
+    if (it == merged.end()) {
+        std::vector<ExportDef> all;
+        for (size_t p = 0; p < dll.nparts; p++)
+            all.insert(all.end(), dll.parts[p]->exports, dll.parts[p]->exports + dll.parts[p]->count);
+        it = merged.emplace(&dll, std::move(all)).first;
+    }
+    return it->second;
+}
+
+uint16_t ordinal_of(const DllDef& dll, const ExportDef& e) {
+    return e.ordinal ? e.ordinal : uint16_t(&e - exports_of(dll).data() + 1);
+}
+
+const ExportDef* find_export(const DllDef& dll, std::string_view name) {
+    for (const ExportDef& e : exports_of(dll))
+        if (e.name && name == e.name) return &e;
+    return nullptr;
+}
+
+const ExportDef* find_export_by_ordinal(const DllDef& dll, uint16_t ordinal) {
+    for (const ExportDef& e : exports_of(dll))
+        if (ordinal_of(dll, e) == ordinal) return &e;
+    return nullptr;
+}
+
+}  // namespace winrun::builtin

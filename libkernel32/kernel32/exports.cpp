@@ -1,0 +1,20 @@
+// KERNEL32.dll: the parts of its export list, one per area file.
+#include "builtin/builtin.h"
+
+namespace winrun::k32 {
+using builtin::ExportPart;
+extern const ExportPart kernel32_error, kernel32_handle, kernel32_process, kernel32_memory, kernel32_heap,
+    kernel32_tls, kernel32_sync, kernel32_module, kernel32_nls, kernel32_time, kernel32_sysinfo, kernel32_environ,
+    kernel32_file, kernel32_exception;
+
+static const ExportPart* const k_parts[] = {
+    &kernel32_error, &kernel32_handle, &kernel32_process, &kernel32_memory, &kernel32_heap,
+    &kernel32_tls,   &kernel32_sync,   &kernel32_module,  &kernel32_nls,    &kernel32_time,
+    &kernel32_sysinfo, &kernel32_environ, &kernel32_file, &kernel32_exception,
+};
+}  // namespace winrun::k32
+
+namespace winrun::builtin {
+extern const DllDef kernel32_dll{"KERNEL32.dll", winrun::k32::k_parts, sizeof(winrun::k32::k_parts) / sizeof(winrun::k32::k_parts[0]),
+                                 nullptr};
+}  // namespace winrun::builtin

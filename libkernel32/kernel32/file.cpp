@@ -1,0 +1,359 @@
+// Files: CreateFile, ReadFile, WriteFile, file pointers and sizes, a first set of directory and
+// attribute functions. Sharing modes, find, times, locks, overlapped I/O: issue 5.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "builtin/builtin.h"
+#include "k32.h"
+#include "log.h"
+#include "path_map.h"
+#include "unicode.h"
+
+namespace winrun::k32 {
+
+namespace {
+constexpr DWORD GENERIC_READ = 0x80000000, GENERIC_WRITE = 0x40000000, GENERIC_EXECUTE = 0x20000000,
+                GENERIC_ALL = 0x10000000, FILE_READ_DATA = 1, FILE_WRITE_DATA = 2, FILE_APPEND_DATA = 4;
+constexpr DWORD CREATE_NEW = 1, CREATE_ALWAYS = 2, OPEN_EXISTING = 3, OPEN_ALWAYS = 4, TRUNCATE_EXISTING = 5;
+constexpr DWORD FILE_FLAG_BACKUP_SEMANTICS = 0x02000000, FILE_FLAG_DELETE_ON_CLOSE = 0x04000000;
+constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
+                FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;
+constexpr DWORD INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF, INVALID_SET_FILE_POINTER = 0xFFFFFFFF;
+constexpr DWORD FILE_TYPE_UNKNOWN = 0, FILE_TYPE_DISK = 1, FILE_TYPE_CHAR = 2, FILE_TYPE_PIPE = 3;
+
+struct OVERLAPPED {
+    ULONG_PTR Internal, InternalHigh;
+    DWORD Offset, OffsetHigh;
+    HANDLE hEvent;
+};
+
+// ENOENT means "file not found" when the directory exists and "path not found" otherwise.
+DWORD missing_error(const std::string& path) {
+    size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos || slash == 0) return ERROR_FILE_NOT_FOUND;
+    struct stat st;
+    return stat(path.substr(0, slash).c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? ERROR_FILE_NOT_FOUND
+                                                                                : ERROR_PATH_NOT_FOUND;
+}
+
+DWORD open_error(int err, const std::string& path) {
+    if (err == ENOENT) return missing_error(path);
+    if (err == ENOTDIR) return ERROR_PATH_NOT_FOUND;
+    return error_from_errno(err);
+}
+
+bool is_device(std::u16string_view name, std::u16string_view dev) {
+    // "NUL", "nul", "C:\x\NUL" and "\\.\NUL" all name the device; so does "NUL.txt".
+    size_t p = name.find_last_of(u"\\/:");
+    std::u16string_view base = p == std::u16string_view::npos ? name : name.substr(p + 1);
+    size_t dot = base.find(u'.');
+    if (dot != std::u16string_view::npos) base = base.substr(0, dot);
+    if (base.size() != dev.size()) return false;
+    for (size_t i = 0; i < dev.size(); i++) {
+        char16_t c = base[i];
+        if (c >= u'a' && c <= u'z') c -= 32;
+        if (c != dev[i]) return false;
+    }
+    return true;
+}
+
+DWORD attributes_of(const std::string& path, const struct stat& st) {
+    DWORD a = 0;
+    if (S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_DIRECTORY;
+    if (!(st.st_mode & S_IWUSR)) a |= FILE_ATTRIBUTE_READONLY;
+    size_t slash = path.find_last_of('/');
+    std::string_view base = slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+    if (base.size() > 1 && base[0] == '.' && base != "..") a |= FILE_ATTRIBUTE_HIDDEN;  // dot-files are hidden
+    if (!a) a = S_ISDIR(st.st_mode) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE;
+    else if (!S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_ARCHIVE;
+    return a;
+}
+}  // namespace
+
+HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWORD disposition, DWORD flags, HANDLE) {
+    if (!name || !*name) {
+        set_last_error(ERROR_PATH_NOT_FOUND);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (disposition < CREATE_NEW || disposition > TRUNCATE_EXISTING) {
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return INVALID_HANDLE_VALUE;
+    }
+    std::u16string_view wname = wview(name);
+    std::string path;
+    if (is_device(wname, u"NUL")) {
+        path = "/dev/null";
+    } else {
+        auto lp = paths::to_linux(wname);
+        if (!lp) {
+            WR_TRACE(file, "CreateFileW({}): {}", utf16_to_utf8(wname), lp.error().message);
+            set_last_error(ERROR_PATH_NOT_FOUND);
+            return INVALID_HANDLE_VALUE;
+        }
+        path = lp.value();
+    }
+    if (access & GENERIC_ALL) access |= GENERIC_READ | GENERIC_WRITE;
+    bool rd = access & (GENERIC_READ | FILE_READ_DATA | GENERIC_EXECUTE);
+    bool wr = access & (GENERIC_WRITE | FILE_WRITE_DATA);
+    bool app = (access & FILE_APPEND_DATA) && !wr;
+    int oflags = O_CLOEXEC | ((wr || app) ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY);
+    if (app) oflags |= O_APPEND;
+    struct stat st;
+    bool existed = stat(path.c_str(), &st) == 0;
+    if (existed && S_ISDIR(st.st_mode)) {
+        // Directories open only with FILE_FLAG_BACKUP_SEMANTICS.
+        if (!(flags & FILE_FLAG_BACKUP_SEMANTICS) || disposition == CREATE_NEW || disposition == CREATE_ALWAYS ||
+            disposition == TRUNCATE_EXISTING) {
+            set_last_error(disposition == CREATE_NEW ? ERROR_FILE_EXISTS : ERROR_ACCESS_DENIED);
+            return INVALID_HANDLE_VALUE;
+        }
+        oflags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+    } else {
+        switch (disposition) {
+        case CREATE_NEW: oflags |= O_CREAT | O_EXCL; break;
+        case CREATE_ALWAYS: oflags |= O_CREAT | O_TRUNC; break;
+        case OPEN_ALWAYS: oflags |= O_CREAT; break;
+        case TRUNCATE_EXISTING:
+            if (!wr) {
+                set_last_error(ERROR_INVALID_PARAMETER);
+                return INVALID_HANDLE_VALUE;
+            }
+            oflags |= O_TRUNC;
+            break;
+        default: break;
+        }
+        if (disposition == CREATE_NEW || disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS)
+            if ((oflags & O_ACCMODE) == O_RDONLY && !existed) oflags = (oflags & ~O_ACCMODE) | O_RDONLY;
+    }
+    mode_t mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
+    int fd = open(path.c_str(), oflags, mode);
+    if (fd < 0) {
+        set_last_error(open_error(errno, path));
+        return INVALID_HANDLE_VALUE;
+    }
+    auto f = std::make_shared<FileObject>();
+    f->fd = fd;
+    f->access = access;
+    f->share = share;
+    f->flags = flags;
+    f->append_only = app;
+    f->is_directory = oflags & O_DIRECTORY;
+    f->linux_path = path;
+    bool inherit = sa && reinterpret_cast<const DWORD*>(sa)[4];  // SECURITY_ATTRIBUTES.bInheritHandle
+    HANDLE h = handle_alloc(std::move(f), inherit);
+    // Opening or replacing an existing file reports ERROR_ALREADY_EXISTS alongside success.
+    set_last_error(existed && (disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS) ? ERROR_ALREADY_EXISTS
+                                                                                          : ERROR_SUCCESS);
+    WR_TRACE(file, "CreateFileW({}) -> {} (fd {})", path, h, fd);
+    return h;
+}
+
+HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share, void* sa, DWORD disposition, DWORD flags, HANDLE t) {
+    if (!name) {
+        set_last_error(ERROR_PATH_NOT_FOUND);
+        return INVALID_HANDLE_VALUE;
+    }
+    std::u16string w = ansi_to_wide(name);
+    return CreateFileW(w.c_str(), access, share, sa, disposition, flags, t);
+}
+
+BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED* ov) {
+    auto f = file_from_handle(h);
+    if (read_out) *read_out = 0;
+    if (!f) return FALSE;
+    if (f->is_directory) return fail(ERROR_INVALID_FUNCTION);
+    size_t total = 0;
+    while (total < n) {
+        ssize_t r = ov ? pread(f->fd, static_cast<char*>(buf) + total, n - total,
+                               off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
+                       : read(f->fd, static_cast<char*>(buf) + total, n - total);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (total) break;
+            return fail_errno();
+        }
+        if (r == 0) break;
+        total += size_t(r);
+        // A pipe or terminal returns what is available; only regular files are read to the end.
+        struct stat st;
+        if (fstat(f->fd, &st) == 0 && !S_ISREG(st.st_mode)) break;
+    }
+    if (read_out) *read_out = DWORD(total);
+    if (ov) ov->InternalHigh = total;
+    if (total == 0 && n > 0) {
+        // End of a pipe whose writer has gone: Windows fails with ERROR_BROKEN_PIPE.
+        struct stat st;
+        if (fstat(f->fd, &st) == 0 && S_ISFIFO(st.st_mode)) return fail(ERROR_BROKEN_PIPE);
+        if (ov) return fail(ERROR_HANDLE_EOF);
+    }
+    return TRUE;
+}
+
+BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED* ov) {
+    auto f = file_from_handle(h);
+    if (written) *written = 0;
+    if (!f) return FALSE;
+    size_t total = 0;
+    while (total < n) {
+        ssize_t r = ov ? pwrite(f->fd, static_cast<const char*>(buf) + total, n - total,
+                                off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
+                       : write(f->fd, static_cast<const char*>(buf) + total, n - total);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (written) *written = DWORD(total);
+            return fail_errno();
+        }
+        total += size_t(r);
+    }
+    if (written) *written = DWORD(total);
+    if (ov) ov->InternalHigh = total;
+    return TRUE;
+}
+
+BOOL WINAPI SetFilePointerEx(HANDLE h, LARGE_INTEGER dist, LARGE_INTEGER* newpos, DWORD method) {
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    if (method > 2) return fail(ERROR_INVALID_PARAMETER);
+    int whence = method == 0 ? SEEK_SET : method == 1 ? SEEK_CUR : SEEK_END;
+    off_t cur = lseek(f->fd, 0, SEEK_CUR);
+    if (cur < 0) return fail_errno();
+    off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? cur : lseek(f->fd, 0, SEEK_END);
+    lseek(f->fd, cur, SEEK_SET);
+    if (base + dist.QuadPart < 0) return fail(ERROR_NEGATIVE_SEEK);
+    off_t r = lseek(f->fd, base + dist.QuadPart, SEEK_SET);
+    if (r < 0) return fail_errno();
+    if (newpos) newpos->QuadPart = r;
+    return TRUE;
+}
+
+DWORD WINAPI SetFilePointer(HANDLE h, LONG dist, LONG* high, DWORD method) {
+    LARGE_INTEGER d, out;
+    d.QuadPart = high ? (LONGLONG(*high) << 32) | DWORD(dist) : LONGLONG(dist);
+    if (!SetFilePointerEx(h, d, &out, method)) return INVALID_SET_FILE_POINTER;
+    if (high) *high = out.u.HighPart;
+    else if (out.QuadPart > 0xFFFFFFFFLL) {
+        // Without lpDistanceToMoveHigh the result must fit in 32 bits.
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return INVALID_SET_FILE_POINTER;
+    }
+    set_last_error(ERROR_SUCCESS);  // a position of 0xFFFFFFFF is told apart by the last error
+    return out.u.LowPart;
+}
+
+BOOL WINAPI GetFileSizeEx(HANDLE h, LARGE_INTEGER* size) {
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    struct stat st;
+    if (fstat(f->fd, &st) != 0) return fail_errno();
+    size->QuadPart = S_ISREG(st.st_mode) ? st.st_size : 0;
+    return TRUE;
+}
+
+DWORD WINAPI GetFileSize(HANDLE h, DWORD* high) {
+    LARGE_INTEGER s;
+    if (!GetFileSizeEx(h, &s)) return 0xFFFFFFFF;
+    if (high) *high = DWORD(s.QuadPart >> 32);
+    set_last_error(ERROR_SUCCESS);
+    return DWORD(s.QuadPart);
+}
+
+DWORD WINAPI GetFileType(HANDLE h) {
+    auto o = handle_get(h);
+    if (!o) {
+        set_last_error(ERROR_INVALID_HANDLE);
+        return FILE_TYPE_UNKNOWN;
+    }
+    if (o->kind != ObjectKind::File) return FILE_TYPE_UNKNOWN;
+    struct stat st;
+    if (fstat(static_cast<FileObject*>(o.get())->fd, &st) != 0) return FILE_TYPE_UNKNOWN;
+    set_last_error(ERROR_SUCCESS);
+    if (S_ISCHR(st.st_mode)) return FILE_TYPE_CHAR;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) return FILE_TYPE_PIPE;
+    return FILE_TYPE_DISK;
+}
+
+BOOL WINAPI FlushFileBuffers(HANDLE h) {
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    if (fsync(f->fd) != 0 && errno != EINVAL && errno != EROFS) return fail_errno();
+    return TRUE;
+}
+
+BOOL WINAPI SetEndOfFile(HANDLE h) {
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    off_t pos = lseek(f->fd, 0, SEEK_CUR);
+    if (pos < 0 || ftruncate(f->fd, pos) != 0) return fail_errno();
+    return TRUE;
+}
+
+BOOL WINAPI DeleteFileW(LPCWSTR name) {
+    auto lp = paths::to_linux(wview(name));
+    if (!lp) return fail(ERROR_PATH_NOT_FOUND);
+    struct stat st;
+    if (lstat(lp->c_str(), &st) != 0) return fail(open_error(errno, lp.value()));
+    if (S_ISDIR(st.st_mode)) return fail(ERROR_ACCESS_DENIED);
+    if (unlink(lp->c_str()) != 0) return fail(open_error(errno, lp.value()));
+    return TRUE;
+}
+BOOL WINAPI DeleteFileA(LPCSTR name) { return DeleteFileW(ansi_to_wide(name).c_str()); }
+
+BOOL WINAPI CreateDirectoryW(LPCWSTR name, void*) {
+    auto lp = paths::to_linux(wview(name));
+    if (!lp) return fail(ERROR_PATH_NOT_FOUND);
+    if (mkdir(lp->c_str(), 0777) != 0)
+        return fail(errno == EEXIST ? ERROR_ALREADY_EXISTS : errno == ENOENT ? ERROR_PATH_NOT_FOUND : error_from_errno(errno));
+    return TRUE;
+}
+BOOL WINAPI CreateDirectoryA(LPCSTR name, void* sa) { return CreateDirectoryW(ansi_to_wide(name).c_str(), sa); }
+
+BOOL WINAPI RemoveDirectoryW(LPCWSTR name) {
+    auto lp = paths::to_linux(wview(name));
+    if (!lp) return fail(ERROR_PATH_NOT_FOUND);
+    if (rmdir(lp->c_str()) != 0)
+        return fail(errno == ENOTEMPTY ? ERROR_DIR_NOT_EMPTY : errno == ENOTDIR ? ERROR_DIRECTORY : open_error(errno, lp.value()));
+    return TRUE;
+}
+BOOL WINAPI RemoveDirectoryA(LPCSTR name) { return RemoveDirectoryW(ansi_to_wide(name).c_str()); }
+
+DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
+    auto lp = paths::to_linux(wview(name));
+    if (!lp) {
+        set_last_error(ERROR_PATH_NOT_FOUND);
+        return INVALID_FILE_ATTRIBUTES;
+    }
+    struct stat st;
+    if (stat(lp->c_str(), &st) != 0) {
+        set_last_error(open_error(errno, lp.value()));
+        return INVALID_FILE_ATTRIBUTES;
+    }
+    return attributes_of(lp.value(), st);
+}
+DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(ansi_to_wide(name).c_str()); }
+
+WR_EXPORT_PART(kernel32_file,
+    WR_EXPORT(CreateFileA),
+    WR_EXPORT(CreateFileW),
+    WR_EXPORT(ReadFile),
+    WR_EXPORT(WriteFile),
+    WR_EXPORT(SetFilePointer),
+    WR_EXPORT(SetFilePointerEx),
+    WR_EXPORT(GetFileSize),
+    WR_EXPORT(GetFileSizeEx),
+    WR_EXPORT(GetFileType),
+    WR_EXPORT(FlushFileBuffers),
+    WR_EXPORT(SetEndOfFile),
+    WR_EXPORT(DeleteFileA),
+    WR_EXPORT(DeleteFileW),
+    WR_EXPORT(CreateDirectoryA),
+    WR_EXPORT(CreateDirectoryW),
+    WR_EXPORT(RemoveDirectoryA),
+    WR_EXPORT(RemoveDirectoryW),
+    WR_EXPORT(GetFileAttributesA),
+    WR_EXPORT(GetFileAttributesW));
+
+}  // namespace winrun::k32

@@ -1,0 +1,103 @@
+// kernel32 internals shared by its area files. Windows-visible functions keep their Windows names
+// and live in namespace winrun::k32; helpers are snake_case.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "wintypes.h"
+
+namespace winrun::k32 {
+using namespace winrun::win;
+
+// ---- errors (error.cpp) -----------------------------------------------------------------------
+// winerror.h codes used across kernel32 and msvcrt.
+constexpr DWORD ERROR_SUCCESS = 0, ERROR_INVALID_FUNCTION = 1, ERROR_FILE_NOT_FOUND = 2, ERROR_PATH_NOT_FOUND = 3,
+                ERROR_TOO_MANY_OPEN_FILES = 4, ERROR_ACCESS_DENIED = 5, ERROR_INVALID_HANDLE = 6,
+                ERROR_NOT_ENOUGH_MEMORY = 8, ERROR_INVALID_DATA = 13, ERROR_OUTOFMEMORY = 14,
+                ERROR_INVALID_DRIVE = 15, ERROR_NOT_SAME_DEVICE = 17, ERROR_NO_MORE_FILES = 18,
+                ERROR_WRITE_PROTECT = 19, ERROR_NOT_READY = 21, ERROR_SHARING_VIOLATION = 32,
+                ERROR_LOCK_VIOLATION = 33, ERROR_HANDLE_EOF = 38, ERROR_NOT_SUPPORTED = 50, ERROR_FILE_EXISTS = 80,
+                ERROR_INVALID_PARAMETER = 87, ERROR_BROKEN_PIPE = 109, ERROR_DISK_FULL = 112,
+                ERROR_CALL_NOT_IMPLEMENTED = 120, ERROR_INSUFFICIENT_BUFFER = 122, ERROR_INVALID_NAME = 123,
+                ERROR_MOD_NOT_FOUND = 126, ERROR_PROC_NOT_FOUND = 127, ERROR_DIR_NOT_EMPTY = 145,
+                ERROR_BAD_PATHNAME = 161, ERROR_BUSY = 170, ERROR_ALREADY_EXISTS = 183, ERROR_ENVVAR_NOT_FOUND = 203,
+                ERROR_FILENAME_EXCED_RANGE = 206, ERROR_MORE_DATA = 234, ERROR_NO_MORE_ITEMS = 259,
+                ERROR_DIRECTORY = 267, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
+                ERROR_INVALID_FLAGS = 1004, ERROR_NOT_FOUND = 1168, ERROR_NEGATIVE_SEEK = 131,
+                ERROR_SEEK_ON_DEVICE = 132, ERROR_INVALID_USER_BUFFER = 1784, ERROR_IO_PENDING = 997,
+                ERROR_NOACCESS = 998, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
+
+inline void set_last_error(DWORD e) { current_teb()->LastErrorValue = e; }
+inline DWORD last_error() { return current_teb()->LastErrorValue; }
+// The Windows error code for a Linux errno (one table, error.cpp).
+DWORD error_from_errno(int err);
+// Sets the last error from errno and returns FALSE: `return fail_errno();`
+BOOL fail_errno();
+inline BOOL fail(DWORD e) {
+    set_last_error(e);
+    return FALSE;
+}
+
+// ---- handles (handle.cpp) ---------------------------------------------------------------------
+// Handle values are multiples of 4, as on Windows. Pseudo-handles: -1 current process,
+// -2 current thread. Lock rule: the table has its own mutex; objects are shared_ptr so that a
+// handle closed by one thread stays alive for a call in progress on another.
+enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Other };
+
+struct KObject {
+    explicit KObject(ObjectKind k) : kind(k) {}
+    virtual ~KObject() = default;
+    ObjectKind kind;
+};
+
+struct FileObject : KObject {
+    FileObject() : KObject(ObjectKind::File) {}
+    ~FileObject() override;
+    int fd = -1;
+    DWORD access = 0;
+    DWORD share = 0;
+    DWORD flags = 0;            // FILE_FLAG_* / FILE_ATTRIBUTE_*
+    bool append_only = false;   // FILE_APPEND_DATA without FILE_WRITE_DATA
+    bool is_directory = false;
+    std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
+};
+
+inline HANDLE const PSEUDO_PROCESS = reinterpret_cast<HANDLE>(-1LL);
+inline HANDLE const PSEUDO_THREAD = reinterpret_cast<HANDLE>(-2LL);
+
+HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit = false);
+std::shared_ptr<KObject> handle_get(HANDLE h);
+std::shared_ptr<FileObject> file_from_handle(HANDLE h);  // sets ERROR_INVALID_HANDLE when not a file
+bool handle_close(HANDLE h);
+// A handle for an inherited Linux fd (std handles).
+HANDLE handle_for_fd(int fd);
+
+// ---- process state (process.cpp) --------------------------------------------------------------
+struct ProcessStart {
+    std::u16string command_line;   // as GetCommandLineW returns it
+    std::u16string image_path;     // Windows path of the EXE
+    std::string exit_code_file;    // --exit-code-file
+};
+// Builds PEB, process parameters, main-thread TEB (gs), std handles, heap. Called once, first.
+void init_process(const ProcessStart& start, void* stack_base, void* stack_limit);
+[[noreturn]] void exit_process(UINT code);
+void write_exit_code_file(UINT code);
+// Number of Windows threads alive in this process (1 until issue 4 brings CreateThread).
+extern std::atomic<int> g_thread_count;
+uint32_t current_process_id();
+char* command_line_a();
+char16_t* command_line_w();
+uint32_t current_thread_id();
+
+// ---- code pages (nls.cpp) ---------------------------------------------------------------------
+UINT ansi_code_page();
+UINT oem_code_page();
+// Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
+std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
+std::string wide_to_ansi(std::u16string_view w);
+
+// ---- heaps (heap.cpp) -------------------------------------------------------------------------
+HANDLE process_heap();
+
+}  // namespace winrun::k32

@@ -1,0 +1,28 @@
+// Windows paths <-> Linux paths (design decision 8).
+//   Z:\x\y         -> /x/y                 (Z: is the Linux root)
+//   C:\x           -> <prefix>/drive_c/x
+//   relative       -> against the current directory (the Linux cwd is the Windows one)
+//   \x (rooted)    -> on the current drive (Z:)
+// Both separators are accepted. When a component does not exist with that exact spelling, a
+// case-insensitive match in its directory is used, as NTFS would find it.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "result.h"
+
+namespace winrun::paths {
+
+Result<std::string> to_linux(std::u16string_view win);
+Result<std::string> to_linux(std::string_view win_utf8);
+// An absolute Linux path as Windows code should see it.
+std::u16string to_windows(std::string_view linux_path);
+// The same path, or the existing path that matches it case-insensitively component by component.
+std::string resolve_case(const std::string& linux_path);
+// The prefix directory (${WINRUN_PREFIX:-${XDG_DATA_HOME:-~/.local/share}/winrun}).
+const std::string& prefix_dir();
+// "C:\windows\system32", where the builtin DLLs appear to live.
+const std::u16string& system_dir();
+bool file_exists(const std::string& linux_path);
+
+}  // namespace winrun::paths

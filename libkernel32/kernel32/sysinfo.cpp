@@ -1,0 +1,116 @@
+// System information and version. Version quirk reproduced: GetVersion/GetVersionEx report 6.2
+// (build 9200) to programs without a Windows 10 compatibility manifest, as Windows 8.1+ does;
+// RtlGetVersion (ntdll) always tells the truth (10.0.19045).
+#include <unistd.h>
+
+#include <cstring>
+
+#include "builtin/builtin.h"
+#include "k32.h"
+#include "unicode.h"
+
+namespace winrun::k32 {
+
+struct SYSTEM_INFO {
+    WORD wProcessorArchitecture;
+    WORD wReserved;
+    DWORD dwPageSize;
+    LPVOID lpMinimumApplicationAddress;
+    LPVOID lpMaximumApplicationAddress;
+    ULONG_PTR dwActiveProcessorMask;
+    DWORD dwNumberOfProcessors;
+    DWORD dwProcessorType;
+    DWORD dwAllocationGranularity;
+    WORD wProcessorLevel;
+    WORD wProcessorRevision;
+};
+static_assert(sizeof(SYSTEM_INFO) == 48);
+
+void WINAPI GetSystemInfo(SYSTEM_INFO* si) {
+    std::memset(si, 0, sizeof *si);
+    si->wProcessorArchitecture = 9;  // PROCESSOR_ARCHITECTURE_AMD64
+    si->dwPageSize = 4096;
+    si->lpMinimumApplicationAddress = reinterpret_cast<void*>(0x10000);
+    si->lpMaximumApplicationAddress = reinterpret_cast<void*>(0x7FFFFFFEFFFFull);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > 64) n = 64;
+    si->dwNumberOfProcessors = DWORD(n);
+    si->dwActiveProcessorMask = n == 64 ? ~0ull : ((1ull << n) - 1);
+    si->dwProcessorType = 8664;  // PROCESSOR_AMD_X8664
+    si->dwAllocationGranularity = 0x10000;
+    si->wProcessorLevel = 6;
+    si->wProcessorRevision = 0;
+}
+void WINAPI GetNativeSystemInfo(SYSTEM_INFO* si) { GetSystemInfo(si); }
+
+DWORD WINAPI GetVersion() { return (9200u << 16) | (2u << 8) | 6u; }
+
+struct OSVERSIONINFOEXW {
+    DWORD dwOSVersionInfoSize, dwMajorVersion, dwMinorVersion, dwBuildNumber, dwPlatformId;
+    WCHAR szCSDVersion[128];
+    WORD wServicePackMajor, wServicePackMinor, wSuiteMask;
+    BYTE wProductType, wReserved;
+};
+static_assert(sizeof(OSVERSIONINFOEXW) == 284);
+struct OSVERSIONINFOEXA {
+    DWORD dwOSVersionInfoSize, dwMajorVersion, dwMinorVersion, dwBuildNumber, dwPlatformId;
+    CHAR szCSDVersion[128];
+    WORD wServicePackMajor, wServicePackMinor, wSuiteMask;
+    BYTE wProductType, wReserved;
+};
+static_assert(sizeof(OSVERSIONINFOEXA) == 156);
+
+template <typename T>
+BOOL fill_version(T* v, DWORD basic_size, DWORD major, DWORD minor, DWORD build) {
+    if (!v || (v->dwOSVersionInfoSize != basic_size && v->dwOSVersionInfoSize != sizeof(T)))
+        return fail(ERROR_INSUFFICIENT_BUFFER);
+    DWORD size = v->dwOSVersionInfoSize;
+    std::memset(reinterpret_cast<BYTE*>(v) + sizeof(DWORD), 0, size - sizeof(DWORD));
+    v->dwMajorVersion = major;
+    v->dwMinorVersion = minor;
+    v->dwBuildNumber = build;
+    v->dwPlatformId = 2;
+    if (size == sizeof(T)) v->wProductType = 1;  // VER_NT_WORKSTATION
+    return TRUE;
+}
+BOOL WINAPI GetVersionExW(OSVERSIONINFOEXW* v) { return fill_version(v, 276, 6, 2, 9200); }
+BOOL WINAPI GetVersionExA(OSVERSIONINFOEXA* v) { return fill_version(v, 148, 6, 2, 9200); }
+NTSTATUS WINAPI RtlGetVersion(OSVERSIONINFOEXW* v) {
+    if (!fill_version(v, 276, 10, 0, 19045)) return NTSTATUS(0xC000000D);  // STATUS_INVALID_PARAMETER
+    return 0;
+}
+
+BOOL WINAPI IsProcessorFeaturePresent(DWORD feature) {
+    switch (feature) {
+    case 2: return TRUE;                                   // PF_COMPARE_EXCHANGE_DOUBLE
+    case 3: return __builtin_cpu_supports("mmx");          // PF_MMX_INSTRUCTIONS_AVAILABLE
+    case 6: return __builtin_cpu_supports("sse");          // PF_XMMI_INSTRUCTIONS_AVAILABLE
+    case 8: return TRUE;                                   // PF_RDTSC_INSTRUCTION_AVAILABLE
+    case 10: return __builtin_cpu_supports("sse2");        // PF_XMMI64_INSTRUCTIONS_AVAILABLE
+    case 12: return TRUE;                                  // PF_NX_ENABLED
+    case 13: return __builtin_cpu_supports("sse3");        // PF_SSE3_INSTRUCTIONS_AVAILABLE
+    case 14: return TRUE;                                  // PF_COMPARE_EXCHANGE128
+    case 17: return TRUE;                                  // PF_XSAVE_ENABLED
+    case 23: return TRUE;                                  // PF_FASTFAIL_AVAILABLE
+    case 36: return __builtin_cpu_supports("ssse3");       // PF_SSSE3_INSTRUCTIONS_AVAILABLE
+    case 37: return __builtin_cpu_supports("sse4.1");      // PF_SSE4_1_INSTRUCTIONS_AVAILABLE
+    case 38: return __builtin_cpu_supports("sse4.2");      // PF_SSE4_2_INSTRUCTIONS_AVAILABLE
+    case 39: return __builtin_cpu_supports("avx");         // PF_AVX_INSTRUCTIONS_AVAILABLE
+    case 40: return __builtin_cpu_supports("avx2");        // PF_AVX2_INSTRUCTIONS_AVAILABLE
+    case 41: return __builtin_cpu_supports("avx512f");     // PF_AVX512F_INSTRUCTIONS_AVAILABLE
+    default: return FALSE;
+    }
+}
+
+WR_EXPORT_PART(kernel32_sysinfo,
+    WR_EXPORT(GetSystemInfo),
+    WR_EXPORT(GetNativeSystemInfo),
+    WR_EXPORT(GetVersion),
+    WR_EXPORT(GetVersionExA),
+    WR_EXPORT(GetVersionExW),
+    WR_EXPORT(IsProcessorFeaturePresent));
+
+WR_EXPORT_PART(ntdll_version, WR_EXPORT(RtlGetVersion));
+
+}  // namespace winrun::k32

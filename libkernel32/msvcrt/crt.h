@@ -1,0 +1,101 @@
+// msvcrt internals shared by its area files. Windows-visible functions keep their C names inside
+// namespace winrun::crt (so they never collide with glibc's), and are ms_abi (CDECL).
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+#include <algorithm>
+#include <mutex>
+
+#include "kernel32/k32.h"
+#include "wintypes.h"
+
+namespace winrun::crt {
+using namespace winrun::win;
+
+// ---- FILE, exactly as msvcrt.dll lays it out (48 bytes). mingw's CRT and MSVC's old getc/putc
+// macros read these fields directly; files from fopen are followed by a CRITICAL_SECTION that
+// mingw's _lock_file enters directly (FILE + 48).
+struct FILE {
+    char* _ptr;
+    int _cnt;
+    char* _base;
+    int _flag;
+    int _file;
+    int _charbuf;
+    int _bufsiz;
+    char* _tmpfname;
+};
+static_assert(sizeof(FILE) == 48);
+static_assert(offsetof(FILE, _flag) == 24 && offsetof(FILE, _file) == 28 && offsetof(FILE, _bufsiz) == 36);
+
+struct FileEx {  // what fopen allocates
+    FILE file;
+    RTL_CRITICAL_SECTION lock;
+};
+static_assert(offsetof(FileEx, lock) == 48);
+
+// _flag bits (msvcrt's internal values)
+constexpr int IOREAD = 0x0001, IOWRT = 0x0002, IONBF = 0x0004, IOMYBUF = 0x0008, IOEOF = 0x0010, IOERR = 0x0020,
+              IOSTRG = 0x0040, IORW = 0x0080, IOYOURBUF = 0x0100, IOSETVBUF = 0x0400;
+constexpr int IOB_ENTRIES = 20;
+constexpr int STREAM_LOCKS = 16;  // _lock(16 + i) guards _iob[i]: mingw's _lock_file relies on it
+constexpr int TOTAL_LOCKS = STREAM_LOCKS + IOB_ENTRIES;
+constexpr int CRT_BUFSIZ = 512, INTERNAL_BUFSIZ = 4096;
+constexpr int CRT_EOF = -1;
+
+extern FILE* g_iob;  // storage inside msvcrt.dll's image (the _iob data export)
+inline FILE* iob(int i) { return g_iob + i; }
+
+// ---- low-level I/O: the fd table (lowio.cpp). osfile flags as msvcrt has them.
+constexpr uint8_t OSF_OPEN = 0x01, OSF_EOF = 0x02, OSF_CRLF = 0x04, OSF_PIPE = 0x08, OSF_NOINHERIT = 0x10, OSF_APPEND = 0x20,
+                  OSF_DEV = 0x40, OSF_TEXT = 0x80;
+constexpr int O_RDONLY_ = 0x0000, O_WRONLY_ = 0x0001, O_RDWR_ = 0x0002, O_APPEND_ = 0x0008, O_CREAT_ = 0x0100,
+              O_TRUNC_ = 0x0200, O_EXCL_ = 0x0400, O_TEXT_ = 0x4000, O_BINARY_ = 0x8000, O_WTEXT_ = 0x10000,
+              O_U16TEXT_ = 0x20000, O_U8TEXT_ = 0x40000, O_NOINHERIT_ = 0x0080, O_TEMPORARY_ = 0x0040;
+constexpr int MAX_FDS = 2048;
+
+struct IoInfo {
+    HANDLE handle = INVALID_HANDLE_VALUE;
+    int linux_fd = -1;  // cached from the handle's FileObject: the fast path writes to it directly
+    uint8_t osfile = 0;
+    int8_t pipech = 10;  // one byte of look-ahead after a CR in text mode (10 = none, as msvcrt)
+};
+IoInfo* ioinfo(int fd);  // nullptr when fd is out of range
+int fd_alloc(HANDLE h, uint8_t osfile);
+int crt_write(int fd, const void* buf, unsigned n);
+int crt_read(int fd, void* buf, unsigned n);
+void init_lowio();
+
+// ---- errno (startup.cpp): per thread, in msvcrt's numbering (same values as Linux for 1..42).
+int* errno_location();
+unsigned long* doserrno_location();
+inline void set_errno(int e) { *errno_location() = e; }
+// Windows error -> errno, the msvcrt mapping (_dosmaperr).
+void dosmaperr(DWORD win_error);
+
+// ---- locks (startup.cpp)
+void lock(int n);
+void unlock(int n);
+inline bool single_threaded() { return k32::g_thread_count.load(std::memory_order_relaxed) == 1; }
+
+// ---- stdio internals (stdio.cpp)
+int flsbuf(int c, FILE* f);
+int filbuf(FILE* f);
+int flush_stream(FILE* f);
+void flush_all();
+void init_stdio();
+void lock_file(FILE* f);
+std::vector<FileEx*> open_files();
+int CDECL _wopen(const char16_t* name, int oflag, ...);
+int CDECL _close(int fd);
+int64_t CDECL _lseeki64(int fd, int64_t off, int whence);
+void unlock_file(FILE* f);
+
+// ---- start-up data (startup.cpp)
+extern int g_app_type;
+extern int* p_fmode;
+inline int* p_fmode_value() { return p_fmode; }
+
+}  // namespace winrun::crt

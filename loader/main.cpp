@@ -1,0 +1,191 @@
+// winrun: runs a Windows console program.   winrun [options] program.exe [args...]
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "binder.h"
+#include "cmdline.h"
+#include "kernel32/environ.h"
+#include "kernel32/exception.h"
+#include "kernel32/k32.h"
+#include "kernel32/path_map.h"
+#include "kernel32/vm.h"
+#include "log.h"
+#include "unicode.h"
+
+using namespace winrun;
+
+namespace {
+
+constexpr int k_exit_not_runnable = 126;
+constexpr int k_exit_not_found = 127;
+
+// One line naming the problem for a file that is not something winrun runs.
+int refuse(const std::string& path, const std::string& why, int code = k_exit_not_runnable) {
+    fprintf(stderr, "winrun: %s: %s\n", path.c_str(), why.c_str());
+    return code;
+}
+
+// Recognises what a non-PE file is, for a clearer refusal.
+std::string sniff(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "";
+    unsigned char b[4] = {};
+    ssize_t n = read(fd, b, 4);
+    close(fd);
+    if (n >= 4 && b[0] == 0x7F && b[1] == 'E' && b[2] == 'L' && b[3] == 'F') return "a Linux (ELF) program: run it directly";
+    if (n >= 2 && b[0] == '#' && b[1] == '!') return "a script, not a Windows program";
+    if (n >= 2 && b[0] == 'M' && b[1] == 'Z') return "";
+    return "not a Windows program (no MZ header)";
+}
+
+struct GuestStart {
+    void* entry;
+};
+
+[[noreturn]] void run_entry(void* arg) {
+    auto* gs = static_cast<GuestStart*>(arg);
+    if (auto r = loader::attach_modules(); !r) {
+        fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
+        k32::exit_process(win::STATUS_DLL_INIT_FAILED);
+    }
+    // The EXE's entry point as BaseThreadInitThunk calls it: one argument, the PEB.
+    using Entry = win::DWORD(WINAPI*)(void*);
+    win::DWORD code = reinterpret_cast<Entry>(gs->entry)(loader::peb());
+    k32::exit_process(code);
+}
+
+int print_check(const std::string& exe) {
+    const auto& entries = loader::check_entries();
+    std::map<std::string, std::vector<const loader::CheckEntry*>> by_importer;
+    std::vector<std::string> order;
+    for (const auto& e : entries) {
+        if (!by_importer.count(e.importer)) order.push_back(e.importer);
+        by_importer[e.importer].push_back(&e);
+    }
+    size_t implemented = 0, missing = 0;
+    std::vector<std::string> missing_dlls;
+    for (const auto& imp : order) {
+        printf("%s imports:\n", imp.c_str());
+        std::string dll;
+        for (const auto* e : by_importer[imp]) {
+            if (e->dll != dll) {
+                dll = e->dll;
+                printf("  %s%s\n", dll.c_str(), e->dll_found ? "" : "   (DLL not found)");
+                if (!e->dll_found) missing_dlls.push_back(dll);
+            }
+            printf("    %-40s %s\n", e->function.c_str(), e->implemented ? "implemented" : "MISSING");
+            (e->implemented ? implemented : missing)++;
+        }
+    }
+    printf("%s: %zu imports, %zu implemented, %zu missing", exe.c_str(), implemented + missing, implemented, missing);
+    if (!missing_dlls.empty()) printf(" (%zu from DLLs not found)", missing_dlls.size());
+    printf("\n");
+    return missing ? 1 : 0;
+}
+
+}  // namespace
+
+// Switches to the Windows program's stack and calls fn(arg) there; never returns.
+extern "C" [[noreturn]] void winrun_call_on_stack(void* top, void (*fn)(void*), void* arg);
+__asm__(R"(
+    .text
+    .globl winrun_call_on_stack
+    .type winrun_call_on_stack, @function
+winrun_call_on_stack:
+    mov %rdi, %rsp
+    xor %ebp, %ebp
+    mov %rdx, %rdi
+    call *%rsi
+    ud2
+    .size winrun_call_on_stack, .-winrun_call_on_stack
+)");
+
+int main(int argc, char** argv) {
+    CLI::App app{"winrun: runs Windows console programs on Linux", "winrun"};
+    bool check = false;
+    std::string exit_code_file;
+    std::vector<std::string> rest;
+    app.add_flag("--check", check, "list every import of the program and its DLLs, implemented or missing");
+    app.add_option("--exit-code-file", exit_code_file, "write the full 32-bit exit code (hex and decimal) to this file");
+    app.set_version_flag("--version", "winrun 0.1");
+    app.add_option("program", rest, "program.exe [args...]")->required();
+    app.prefix_command();  // everything from the program on belongs to the program
+    app.footer("Environment: WINRUN_DEBUG=+relay,+loaddll,... (channels), WINRUN_PATH=dir:dir (extra DLL directories),\n"
+               "WINRUN_PREFIX (the C: drive and settings).");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    for (const auto& r : app.remaining()) rest.push_back(r);
+    if (rest.empty()) {
+        fprintf(stderr, "winrun: no program given (winrun --help)\n");
+        return 2;
+    }
+    log::configure(getenv("WINRUN_DEBUG"));
+
+    std::string exe = rest[0];
+    std::vector<std::string> args(rest.begin() + 1, rest.end());
+    // A Windows path (C:\x.exe, Z:\x) or a Linux one.
+    std::string linux_exe = exe;
+    if (exe.size() >= 2 && exe[1] == ':') {
+        auto lp = paths::to_linux(std::string_view(exe));
+        if (!lp) return refuse(exe, lp.error().message, k_exit_not_found);
+        linux_exe = lp.value();
+    }
+    if (access(linux_exe.c_str(), F_OK) != 0) {
+        // Windows appends .exe to a name without one.
+        if (access((linux_exe + ".exe").c_str(), F_OK) == 0) linux_exe += ".exe";
+        else return refuse(exe, strerror(errno), k_exit_not_found);
+    }
+    if (std::string why = sniff(linux_exe); !why.empty()) return refuse(exe, why);
+
+    // argv[0] as the program sees it: the path as given, with Windows separators.
+    std::string argv0 = exe;
+    if (!argv0.empty() && argv0[0] == '/') argv0 = utf16_to_utf8(paths::to_windows(argv0));
+    else std::replace(argv0.begin(), argv0.end(), '/', '\\');
+    k32::ProcessStart start;
+    start.command_line = utf8_to_utf16(loader::build_command_line(argv0, args));
+    start.image_path = paths::to_windows(linux_exe);
+    start.exit_code_file = exit_code_file;
+
+    // The program's stack: its SizeOfStackReserve would be the Windows size; winrun's own code runs
+    // on it too (printf formatting, iconv), so it gets at least 8 MiB, with a guard page below.
+    size_t stack_size = 8u << 20;
+    void* stack = mmap(nullptr, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stack == MAP_FAILED) return refuse(exe, "cannot allocate the program's stack");
+    mprotect(stack, vm::PAGE_SIZE, PROT_NONE);
+    vm::register_region(stack, stack_size, vm::MEM_PRIVATE, vm::PAGE_READWRITE);
+    vm::note_protection(stack, vm::PAGE_SIZE, vm::PAGE_NOACCESS);
+    uint8_t* top = static_cast<uint8_t*>(stack) + stack_size;
+
+    k32::init_environment();
+    k32::init_process(start, top, static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
+    seh::install_signal_handlers();
+
+    if (check) loader::begin_check();
+    auto mod = loader::load_exe(linux_exe, start.image_path);
+    if (!mod) {
+        uint32_t st = loader::last_load_status();
+        fprintf(stderr, "winrun: %s\n", mod.error().message.c_str());
+        if (st == win::STATUS_INVALID_IMAGE_FORMAT || st == 0) return k_exit_not_runnable;
+        k32::write_exit_code_file(st);
+        return int(st & 0xFF);
+    }
+    if (check) {
+        int rc = print_check(mod.value()->name);
+        fflush(stdout);
+        _exit(rc);
+    }
+    loader::peb()->ImageBaseAddress = mod.value()->base;
+    static GuestStart gs{mod.value()->entry};
+    if (!gs.entry) return refuse(exe, "the program has no entry point");
+    // 64 bytes of headroom above the first frame, 16-byte aligned.
+    winrun_call_on_stack(top - 64, run_entry, &gs);
+}
