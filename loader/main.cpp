@@ -84,7 +84,10 @@ int print_check(const std::string& exe) {
         }
     }
     printf("%s: %zu imports, %zu implemented, %zu missing", exe.c_str(), implemented + missing, implemented, missing);
-    if (!missing_dlls.empty()) printf(" (%zu from DLLs not found)", missing_dlls.size());
+    if (!missing_dlls.empty()) {
+        printf("; DLLs not found:");
+        for (const auto& d : missing_dlls) printf(" %s", d.c_str());
+    }
     printf("\n");
     return missing ? 1 : 0;
 }

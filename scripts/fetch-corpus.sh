@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fetches a pinned npm package that ships Windows programs, checks its integrity hash, and unpacks
+# it into the cache. Prints the directory it unpacked to. Fails loudly when anything goes wrong.
+#   scripts/fetch-corpus.sh 7zip-bin@5.2.0
+set -euo pipefail
+spec="$1"
+declare -A INTEGRITY=(
+  ["7zip-bin@5.2.0"]="sha512-ukTPVhqG4jNzMro2qA9HSCSSVJN3aN7tlb+hfqYCt3ER0yWroeA2VR38MNrOHLQ/cVj+DaIMad0kFCtWWowh/A=="
+)
+want="${INTEGRITY[$spec]:-}"
+[ -n "$want" ] || { echo "fetch-corpus: no pinned integrity for $spec" >&2; exit 2; }
+cache="${WINRUN_CORPUS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/winrun-corpus}"
+dir="$cache/${spec//[@\/]/_}"
+if [ -f "$dir/.ok" ]; then echo "$dir"; exit 0; fi
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/fetch.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+if ! (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>"$tmp/npm.log"); then
+  echo "fetch-corpus: could not download $spec from the npm registry:" >&2
+  cat "$tmp/npm.log" >&2
+  exit 1
+fi
+tgz=$(ls "$tmp"/*.tgz)
+got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+if [ "$got" != "$want" ]; then
+  echo "fetch-corpus: integrity mismatch for $spec: got $got, want $want" >&2
+  exit 1
+fi
+mkdir -p "$tmp/unpacked"
+tar xzf "$tgz" -C "$tmp/unpacked"
+rm -rf "$dir"
+mv "$tmp/unpacked" "$dir"
+touch "$dir/.ok"
+echo "$dir"
