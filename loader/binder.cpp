@@ -195,18 +195,23 @@ Result<Module*> map_pe(const std::string& linux_path, std::u16string win_path, b
 
     TRY_VOID(bind_imports(*m, img));
 
-    // Protections, now that the import address table is written.
-    vm::register_region(base, size, vm::MEM_IMAGE, vm::PAGE_READONLY);
-    mprotect(base, size, PROT_READ);
+    // Protections, now that the import address table is written: one protection per page (the
+    // headers read-only, each section's pages from its characteristics), applied in runs.
+    size_t pages = size / vm::PAGE_SIZE;
+    std::vector<uint32_t> prot(pages, vm::PAGE_READONLY);
     for (const auto& s : img.sections()) {
-        uint64_t start = s.virtual_address & ~(vm::PAGE_SIZE - 1);
+        uint64_t start = s.virtual_address / vm::PAGE_SIZE;
         uint64_t len = std::max(s.virtual_size, s.raw_size);
-        uint64_t end = (uint64_t(s.virtual_address) + len + vm::PAGE_SIZE - 1) & ~(vm::PAGE_SIZE - 1);
-        if (end > size) end = size;
-        if (end <= start) continue;
-        uint32_t prot = section_protect(s.characteristics);
-        mprotect(base + start, end - start, vm::linux_prot(prot));
-        vm::note_protection(base + start, end - start, prot);
+        uint64_t end = std::min<uint64_t>((uint64_t(s.virtual_address) + len + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE, pages);
+        for (uint64_t p = start; p < end; p++) prot[p] = section_protect(s.characteristics);
+    }
+    vm::register_region(base, size, vm::MEM_IMAGE, vm::PAGE_READONLY);
+    for (size_t p = 0; p < pages;) {
+        size_t q = p;
+        while (q < pages && prot[q] == prot[p]) q++;
+        if (prot[p] != vm::PAGE_READWRITE) mprotect(base + p * vm::PAGE_SIZE, (q - p) * vm::PAGE_SIZE, vm::linux_prot(prot[p]));
+        vm::note_protection(base + p * vm::PAGE_SIZE, (q - p) * vm::PAGE_SIZE, prot[p]);
+        p = q;
     }
     g_init_order.push_back(m);
     return m;

@@ -12,7 +12,7 @@
 
 namespace winrun::builtin {
 
-enum class ArgKind : uint8_t { Int, Ptr, Str, WStr, Float };
+enum class ArgKind : uint8_t { Int, Ptr, Str, WStr, Float, Void };
 
 enum ExportFlags : uint8_t {
     EXP_DATA = 1,     // a variable, not a function: storage is allocated inside the DLL's image
@@ -69,14 +69,14 @@ template <typename R, typename... A>
 struct FnInfo<R(WINAPI*)(A...)> {
     static constexpr uint8_t nargs = sizeof...(A);
     static constexpr bool varargs = false;
-    static constexpr ArgKind ret = std::is_void_v<R> ? ArgKind::Int : kind_of<R>();
+    static constexpr ArgKind ret = std::is_void_v<R> ? ArgKind::Void : kind_of<R>();
     static constexpr ArgKind args[sizeof...(A) + 1] = {kind_of<A>()..., ArgKind::Int};
 };
 template <typename R, typename... A>
 struct FnInfo<R(WINAPI*)(A..., ...)> {
     static constexpr uint8_t nargs = sizeof...(A);
     static constexpr bool varargs = true;
-    static constexpr ArgKind ret = std::is_void_v<R> ? ArgKind::Int : kind_of<R>();
+    static constexpr ArgKind ret = std::is_void_v<R> ? ArgKind::Void : kind_of<R>();
     static constexpr ArgKind args[sizeof...(A) + 1] = {kind_of<A>()..., ArgKind::Int};
 };
 

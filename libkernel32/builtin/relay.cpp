@@ -39,6 +39,9 @@ std::string show_arg(ArgKind k, uint64_t v, double f) {
 
 }  // namespace
 
+// The Windows thread id (what GetCurrentThreadId returns), as Wine's relay shows it.
+uintptr_t thread_id() { return reinterpret_cast<uintptr_t>(win::current_teb()->ClientId.UniqueThread); }
+
 const RelayDescriptor* make_relay_descriptor(const DllDef& dll, const ExportDef& e) {
     return new RelayDescriptor{&dll, &e, e.fn};
 }
@@ -46,11 +49,12 @@ const RelayDescriptor* make_relay_descriptor(const DllDef& dll, const ExportDef&
 }  // namespace winrun::builtin
 
 using winrun::builtin::RelayDescriptor;
+using winrun::builtin::thread_id;
 
 // Called by the assembly. `args` points at the four register arguments (spilled into the caller's
 // home area) followed by the caller's stack arguments; `xmm` at the four saved XMM registers.
 extern "C" WINAPI void winrun_relay_log_call(const RelayDescriptor* d, const uint64_t* args, const double* xmm) {
-    std::string s = fmt::format("{:04x}:Call {}.{}(", gettid(), winrun::builtin::short_dll(*d->dll),
+    std::string s = fmt::format("{:04x}:Call {}.{}(", thread_id(), winrun::builtin::short_dll(*d->dll),
                                 d->exp->name ? d->exp->name : "?");
     for (int i = 0; i < d->exp->nargs; i++) {
         auto k = d->exp->args[i];
@@ -62,9 +66,12 @@ extern "C" WINAPI void winrun_relay_log_call(const RelayDescriptor* d, const uin
 }
 
 extern "C" WINAPI void winrun_relay_log_ret(const RelayDescriptor* d, uint64_t rax, double xmm0) {
-    std::string v = d->exp->ret == winrun::builtin::ArgKind::Float ? fmt::format("{}", xmm0) : fmt::format("{:#x}", rax);
+    using winrun::builtin::ArgKind;
+    std::string v = d->exp->ret == ArgKind::Float ? fmt::format(" retval={}", xmm0)
+                  : d->exp->ret == ArgKind::Void  ? std::string()
+                                                  : fmt::format(" retval={:#x}", rax);
     winrun::log::write(winrun::log::Channel::relay, winrun::log::Level::trace,
-                       fmt::format("{:04x}:Ret  {}.{}() retval={}", gettid(), winrun::builtin::short_dll(*d->dll),
+                       fmt::format("{:04x}:Ret  {}.{}(){}", thread_id(), winrun::builtin::short_dll(*d->dll),
                                    d->exp->name ? d->exp->name : "?", v));
 }
 

@@ -48,6 +48,16 @@ std::string iconv_name(UINT cp) {
 
 bool is_multibyte(UINT cp) { return cp == 932 || cp == 936 || cp == 949 || cp == 950; }
 
+// Every code page winrun maps is ASCII below 0x80 (the Windows SBCS pages, the DBCS lead-byte
+// pages and UTF-8), so pure ASCII text needs no table; most programs never load an iconv module.
+bool ascii_compatible(UINT cp) { return cp != 65000 /* UTF-7 */ && cp != 1200 && cp != 1201; }
+template <typename C>
+bool all_ascii(const C* s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (static_cast<std::make_unsigned_t<C>>(s[i]) >= 0x80) return false;
+    return true;
+}
+
 // nullptr when iconv does not know the code page.
 const SingleByteTable* single_byte(UINT cp) {
     std::lock_guard lock(g_mutex);
@@ -87,6 +97,20 @@ UINT resolve_cp(UINT cp) {
     case CP_OEMCP: return g_oemcp;
     case CP_MACCP: return 10000;
     default: return cp;
+    }
+}
+
+// The code pages Windows ships that are ASCII-compatible single-byte pages: checking this list
+// avoids loading an iconv module just to learn that a page exists.
+bool known_cp_fast(UINT cp) {
+    switch (cp) {
+    case 437: case 737: case 775: case 850: case 852: case 855: case 857: case 858: case 860: case 861: case 862:
+    case 863: case 864: case 865: case 866: case 869: case 874: case 1250: case 1251: case 1252: case 1253:
+    case 1254: case 1255: case 1256: case 1257: case 1258: case 20127: case 28591: case 28592: case 28593:
+    case 28594: case 28595: case 28596: case 28597: case 28598: case 28599: case 28605: case 20866: case 21866:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -135,6 +159,7 @@ UINT oem_code_page() { return g_oemcp; }
 std::u16string ansi_to_wide(const char* s, size_t n) {
     if (!s) return {};
     if (n == std::string::npos) n = std::strlen(s);
+    if (all_ascii(s, n)) return std::u16string(s, s + n);
     if (g_acp == CP_UTF8) return utf8_to_utf16(std::string_view(s, n));
     const SingleByteTable* t = single_byte(g_acp);
     std::u16string w(n, 0);
@@ -143,6 +168,7 @@ std::u16string ansi_to_wide(const char* s, size_t n) {
 }
 
 std::string wide_to_ansi(std::u16string_view w) {
+    if (all_ascii(w.data(), w.size())) return std::string(w.begin(), w.end());
     if (g_acp == CP_UTF8) return utf16_to_utf8(w);
     const SingleByteTable* t = single_byte(g_acp);
     std::string s(w.size(), 0);
@@ -165,7 +191,9 @@ INT WINAPI MultiByteToWideChar(UINT cp, DWORD flags, LPCSTR src, INT srclen, LPW
     cp = resolve_cp(cp);
     size_t n = srclen < 0 ? std::strlen(src) + 1 : size_t(srclen);
     std::u16string w;
-    if (cp == CP_UTF8) {
+    if (ascii_compatible(cp) && all_ascii(src, n) && (cp == CP_UTF8 || is_multibyte(cp) || known_cp_fast(cp))) {
+        w.assign(src, src + n);
+    } else if (cp == CP_UTF8) {
         bool bad;
         w = utf8_decode(src, n, bad);
         if (bad && (flags & MB_ERR_INVALID_CHARS)) {
@@ -214,12 +242,14 @@ INT WINAPI WideCharToMultiByte(UINT cp, DWORD flags, LPCWSTR src, INT srclen, LP
     std::u16string_view w(src, n);
     std::string out;
     bool used = false;
-    if (cp == CP_UTF8 || cp == CP_UTF7) {
+    if ((cp == CP_UTF8 || cp == CP_UTF7) && (defchar || used_default)) {
         // Documented: lpDefaultChar and lpUsedDefaultChar must be NULL for UTF-8/UTF-7.
-        if (defchar || used_default) {
-            set_last_error(ERROR_INVALID_PARAMETER);
-            return 0;
-        }
+        set_last_error(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    if (ascii_compatible(cp) && all_ascii(src, n) && (cp == CP_UTF8 || is_multibyte(cp) || known_cp_fast(cp))) {
+        out.assign(src, src + n);
+    } else if (cp == CP_UTF8 || cp == CP_UTF7) {
         if (flags & WC_ERR_INVALID_CHARS) {
             for (size_t i = 0; i < n; i++) {
                 char16_t c = w[i];

@@ -1,5 +1,6 @@
 #include "pe_image.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
 
@@ -16,6 +17,13 @@ bool read_at(std::span<const uint8_t> data, uint64_t off, T& out) {
 }
 
 bool add_ok(uint64_t a, uint64_t b, uint64_t& r) { return !__builtin_add_overflow(a, b, &r); }
+
+constexpr uint64_t k_rva_limit = 0x100000000ull;  // RVAs are 32-bit: nothing may lie at or past 4 GiB
+constexpr uint32_t k_max_import_dlls = 4096;
+constexpr uint32_t k_max_imports_per_dll = 65536;
+// Descriptors may share one lookup table, so without a total a small file could describe
+// 4096 x 65536 imports. Real programs import a few thousand functions.
+constexpr size_t k_max_imports_total = 1u << 20;
 
 Error field_error(const char* what, const std::string& detail) {
     return make_error(fmt::format("{}: {}", what, detail));
@@ -37,6 +45,7 @@ const char* machine_name(uint16_t m) {
 Result<PeImage> PeImage::parse(std::span<const uint8_t> data) {
     PeImage img;
     img.data_ = data;
+    if (data.empty()) return make_error("not a PE file: empty file");
     uint16_t mz = 0;
     if (!read_at(data, 0, mz) || mz != 0x5A4D) return make_error("not a PE file: no MZ header");
     uint32_t lfanew = 0;
@@ -99,6 +108,11 @@ Result<PeImage> PeImage::parse(std::span<const uint8_t> data) {
     if (img.size_of_image_ > 0x80000000u) return make_error(fmt::format("SizeOfImage 0x{:x} is implausibly large", img.size_of_image_));
     if (img.size_of_headers_ > img.size_of_image_)
         return make_error("SizeOfHeaders is larger than SizeOfImage");
+    // The loader maps the headers into the image and rewrites ImageBase there when it relocates:
+    // the NT headers must lie inside the image.
+    if (oh_end > img.size_of_image_)
+        return make_error(fmt::format("PE headers end at 0x{:x}, past SizeOfImage 0x{:x} (e_lfanew 0x{:x})", oh_end,
+                                      img.size_of_image_, lfanew));
     if (nsections > 96) return make_error(fmt::format("{} sections (Windows allows 96)", nsections));
     uint64_t sh = oh_end;
     for (uint16_t i = 0; i < nsections; i++) {
@@ -118,18 +132,19 @@ Result<PeImage> PeImage::parse(std::span<const uint8_t> data) {
         if (vend > img.size_of_image_)
             return make_error(fmt::format("section {} ('{}') ends at RVA 0x{:x}, past SizeOfImage 0x{:x}", i,
                                           sec.name, vend, img.size_of_image_));
-        if (sec.raw_size && !(sec.characteristics & SCN_CNT_UNINITIALIZED_DATA)) {
-            uint64_t rend = uint64_t(sec.raw_offset) + sec.raw_size;
-            if (rend > data.size()) {
-                // Windows tolerates a last raw block that is rounded up past the end of the file only
-                // by file alignment; anything more is a truncated file.
-                uint64_t slack = img.file_alignment_ ? img.file_alignment_ : 0x200;
-                if (rend > data.size() + slack)
-                    return make_error(fmt::format("section {} ('{}') raw data 0x{:x}+0x{:x} is past the end of the file "
-                                                  "({} bytes): truncated file?", i, sec.name, sec.raw_offset,
-                                                  sec.raw_size, data.size()));
-                sec.raw_size = uint32_t(data.size() - sec.raw_offset);
-            }
+        uint64_t rend = uint64_t(sec.raw_offset) + sec.raw_size;
+        if (sec.raw_size && rend > data.size()) {
+            // Windows tolerates a last raw block that is rounded up past the end of the file only
+            // by file alignment (at most 64K); anything more is a truncated file. The raw data of an
+            // uninitialized-data section is not loaded, so it is only trimmed to the file.
+            uint64_t slack = std::min<uint64_t>(img.file_alignment_ ? img.file_alignment_ : 0x200, 0x10000);
+            bool loaded = !(sec.characteristics & SCN_CNT_UNINITIALIZED_DATA);
+            if (loaded && (sec.raw_offset > data.size() || rend > data.size() + slack))
+                return make_error(fmt::format("section {} ('{}') raw data 0x{:x}+0x{:x} is past the end of the file "
+                                              "({} bytes): truncated file?", i, sec.name, sec.raw_offset,
+                                              sec.raw_size, data.size()));
+            // From here on raw_offset + raw_size never passes the end of the file.
+            sec.raw_size = sec.raw_offset < data.size() ? uint32_t(data.size() - sec.raw_offset) : 0;
         }
         img.sections_.push_back(std::move(sec));
     }
@@ -143,17 +158,25 @@ DataDirectory PeImage::directory(int index) const {
     return dirs_[index];
 }
 
-Result<uint32_t> PeImage::rva_to_offset(uint32_t rva, uint32_t size, const char* what) const {
-    uint64_t end = uint64_t(rva) + size;
-    if (end <= size_of_headers_ && end <= data_.size()) return rva;
+Result<PeImage::Location> PeImage::locate(uint32_t rva, uint32_t size, const char* what) const {
+    uint64_t end = uint64_t(rva) + size;  // 64-bit: an RVA near 0xFFFFFFFF cannot wrap
+    uint64_t headers_end = std::min<uint64_t>(size_of_headers_, data_.size());
+    if (end <= headers_end) return Location{rva, uint32_t(headers_end - rva)};
     for (const auto& s : sections_) {
-        if (rva >= s.virtual_address && end <= uint64_t(s.virtual_address) + s.raw_size) {
-            uint64_t off = uint64_t(s.raw_offset) + (rva - s.virtual_address);
-            if (off + size > data_.size()) break;
-            return uint32_t(off);
-        }
+        uint64_t s_end = uint64_t(s.virtual_address) + s.raw_size;
+        if (rva < s.virtual_address || end > s_end) continue;
+        uint64_t off = uint64_t(s.raw_offset) + (rva - s.virtual_address);
+        uint64_t avail = s_end - rva;
+        // parse() trims raw_size to the file, so this holds; checked anyway since it guards memory.
+        if (off + avail > data_.size() || off > UINT32_MAX) continue;
+        return Location{uint32_t(off), uint32_t(avail)};
     }
     return field_error(what, fmt::format("RVA 0x{:x} (+{} bytes) is not inside the file's data", rva, size));
+}
+
+Result<uint32_t> PeImage::rva_to_offset(uint32_t rva, uint32_t size, const char* what) const {
+    Location loc = TRY(locate(rva, size, what));
+    return loc.offset;
 }
 
 Result<std::span<const uint8_t>> PeImage::bytes_at(uint32_t rva, uint32_t size, const char* what) const {
@@ -162,16 +185,13 @@ Result<std::span<const uint8_t>> PeImage::bytes_at(uint32_t rva, uint32_t size, 
 }
 
 Result<std::string> PeImage::string_at(uint32_t rva, const char* what, size_t max_len) const {
-    uint32_t off = TRY(rva_to_offset(rva, 1, what));
-    // The string may run to the end of its section's raw data, no further.
-    size_t limit = data_.size() - off;
-    for (const auto& s : sections_)
-        if (off >= s.raw_offset && off < uint64_t(s.raw_offset) + s.raw_size) limit = s.raw_offset + s.raw_size - off;
-    if (limit > max_len) limit = max_len;
-    const char* p = reinterpret_cast<const char*>(data_.data() + off);
-    size_t n = strnlen(p, limit);
-    if (n == limit) return field_error(what, fmt::format("string at RVA 0x{:x} is not terminated", rva));
-    return std::string(p, n);
+    Location loc = TRY(locate(rva, 1, what));
+    // The string may run to the end of the raw data that holds its first byte, no further.
+    size_t limit = std::min<size_t>(loc.available, max_len);
+    const uint8_t* p = data_.data() + loc.offset;
+    const void* nul = std::memchr(p, 0, limit);
+    if (!nul) return field_error(what, fmt::format("string at RVA 0x{:x} is not terminated", rva));
+    return std::string(reinterpret_cast<const char*>(p), static_cast<const uint8_t*>(nul) - p);
 }
 
 Result<std::vector<ImportDll>> PeImage::imports() const {
@@ -179,39 +199,62 @@ Result<std::vector<ImportDll>> PeImage::imports() const {
     DataDirectory d = directory(DIR_IMPORT);
     if (d.rva == 0 || d.size == 0) return out;
     const uint32_t thunk_size = pe32_plus_ ? 8 : 4;
+    size_t total = 0;
     for (uint32_t i = 0;; i++) {
-        if (i > 4096) return make_error("import directory: more than 4096 DLLs (no terminator?)");
+        if (i >= k_max_import_dlls)
+            return make_error(fmt::format("import directory: more than {} DLLs (no terminator?)", k_max_import_dlls));
         uint64_t desc_rva = uint64_t(d.rva) + uint64_t(i) * 20;
+        if (desc_rva + 20 > k_rva_limit)
+            return make_error(fmt::format("import descriptor {} runs past RVA 0xFFFFFFFF (no terminator?)", i));
         auto desc = TRY(bytes_at(uint32_t(desc_rva), 20, "import descriptor"));
         uint32_t ilt, name_rva, iat;
         std::memcpy(&ilt, desc.data(), 4);
         std::memcpy(&name_rva, desc.data() + 12, 4);
         std::memcpy(&iat, desc.data() + 16, 4);
-        if (ilt == 0 && name_rva == 0 && iat == 0) break;
+        // The Windows loader stops at the first descriptor without a Name or FirstThunk (ReactOS
+        // LdrpWalkImportDescriptor and Wine's import_dlls count descriptors the same way); the
+        // all-zero terminator every linker writes is one such.
+        if (name_rva == 0 || iat == 0) break;
         ImportDll dll;
         dll.dll = TRY(string_at(name_rva, "import DLL name"));
         uint32_t lookup = ilt ? ilt : iat;  // old binders leave the lookup table empty
         for (uint32_t j = 0;; j++) {
-            if (j > 65536) return make_error(fmt::format("import table of {}: no terminator", dll.dll));
+            if (j >= k_max_imports_per_dll)
+                return make_error(fmt::format("import lookup table of {}: more than {} entries (no terminator?)", dll.dll,
+                                              k_max_imports_per_dll));
+            if (total++ >= k_max_imports_total)
+                return make_error(fmt::format("import directory: more than {} imported functions", k_max_imports_total));
             uint64_t trva = uint64_t(lookup) + uint64_t(j) * thunk_size;
-            auto t = TRY(bytes_at(uint32_t(trva), thunk_size, "import lookup entry"));
+            std::span<const uint8_t> t;
+            if (trva + thunk_size <= k_rva_limit) {
+                if (auto r = bytes_at(uint32_t(trva), thunk_size, "import lookup table")) t = r.value();
+            }
+            if (t.empty())
+                return make_error(fmt::format("import lookup table of {}: entry {} at RVA 0x{:x} is outside the file's "
+                                              "data (no terminator?)", dll.dll, j, trva));
             uint64_t v = 0;
             std::memcpy(&v, t.data(), thunk_size);
             if (v == 0) break;
             ImportEntry e;
-            e.iat_rva = uint32_t(uint64_t(iat) + uint64_t(j) * thunk_size);
+            uint64_t iat_rva = uint64_t(iat) + uint64_t(j) * thunk_size;
+            // The loader writes the bound address there: it must lie inside the image (64-bit sum, no wrap).
+            if (iat_rva + thunk_size > size_of_image_)
+                return make_error(fmt::format("import address table of {} (entry {} at RVA 0x{:x}) is outside the image",
+                                              dll.dll, j, iat_rva));
+            e.iat_rva = uint32_t(iat_rva);
             bool by_ordinal = pe32_plus_ ? (v >> 63) : (v >> 31);
             if (by_ordinal) {
                 e.ordinal = uint16_t(v & 0xFFFF);
             } else {
                 uint32_t hn = uint32_t(v & 0x7FFFFFFF);
-                auto hint = TRY(bytes_at(hn, 2, "import hint"));
-                std::memcpy(&e.hint, hint.data(), 2);
-                e.name = TRY(string_at(hn + 2, "import name"));
-                if (e.name.empty()) return make_error(fmt::format("import from {}: empty function name", dll.dll));
+                auto hint = bytes_at(hn, 2, "import hint");
+                if (!hint) return make_error(fmt::format("import {} from {}: {}", j, dll.dll, hint.error().message));
+                std::memcpy(&e.hint, hint->data(), 2);
+                auto name = string_at(hn + 2, "import name");
+                if (!name) return make_error(fmt::format("import {} from {}: {}", j, dll.dll, name.error().message));
+                e.name = std::move(name.value());
+                if (e.name.empty()) return make_error(fmt::format("import {} from {}: empty function name", j, dll.dll));
             }
-            if (uint64_t(e.iat_rva) + thunk_size > size_of_image_)
-                return make_error(fmt::format("import address table of {} is outside the image", dll.dll));
             dll.entries.push_back(std::move(e));
         }
         out.push_back(std::move(dll));
@@ -234,6 +277,8 @@ Result<ExportTable> PeImage::exports() const {
     std::memcpy(&ords_rva, dir.data() + 36, 4);
     if (nfuncs > 65536 || nnames > nfuncs + 65536u)
         return make_error(fmt::format("export directory: implausible counts ({} functions, {} names)", nfuncs, nnames));
+    if (uint64_t(base) + nfuncs > k_rva_limit)
+        return make_error(fmt::format("export directory: ordinal base {} + {} functions overflows", base, nfuncs));
     if (name_rva) {
         auto n = string_at(name_rva, "export DLL name");
         if (n) t.dll_name = n.value();
@@ -245,8 +290,13 @@ Result<ExportTable> PeImage::exports() const {
         auto& e = t.entries[i];
         e.ordinal = base + i;
         std::memcpy(&e.rva, funcs.data() + i * 4, 4);
-        if (e.rva >= d.rva && e.rva < uint64_t(d.rva) + d.size)
-            e.forwarder = TRY(string_at(e.rva, "export forwarder", 512));
+        // An address inside the export directory is a forwarder string ("DLL.Function", "DLL.#12");
+        // its syntax is checked when something imports it, as Windows does.
+        if (e.rva >= d.rva && e.rva < uint64_t(d.rva) + d.size) {
+            auto fwd = string_at(e.rva, "export forwarder", 512);
+            if (!fwd) return make_error(fmt::format("export ordinal {}: {}", e.ordinal, fwd.error().message));
+            e.forwarder = std::move(fwd.value());
+        }
     }
     if (nnames) {
         auto names = TRY(bytes_at(names_rva, nnames * 4, "export name table"));
@@ -283,14 +333,14 @@ Result<std::vector<Relocation>> PeImage::relocations() const {
             uint16_t entry;
             std::memcpy(&entry, all.data() + k, 2);
             uint8_t type = entry >> 12;
-            uint32_t rva = page + (entry & 0xFFF);
+            uint64_t rva = uint64_t(page) + (entry & 0xFFF);  // 64-bit: a page near 4 GiB cannot wrap
             if (type == REL_BASED_ABSOLUTE) continue;
             if (type != REL_BASED_DIR64 && type != REL_BASED_HIGHLOW)
                 return make_error(fmt::format("base relocation type {} at RVA 0x{:x} is not supported", type, rva));
             uint32_t width = type == REL_BASED_DIR64 ? 8 : 4;
-            if (uint64_t(rva) + width > size_of_image_)
+            if (rva + width > size_of_image_)
                 return make_error(fmt::format("base relocation at RVA 0x{:x} is outside the image", rva));
-            out.push_back({rva, type});
+            out.push_back({uint32_t(rva), type});
         }
         pos += block;
     }

@@ -127,6 +127,14 @@ public:
     Result<std::optional<TlsInfo>> tls() const;
 
 private:
+    // Where `size` bytes at `rva` lie in the file, and how many bytes of file data the region that
+    // holds them (the headers or one section's raw data) has from that offset on.
+    struct Location {
+        uint32_t offset;
+        uint32_t available;
+    };
+    Result<Location> locate(uint32_t rva, uint32_t size, const char* what) const;
+
     std::span<const uint8_t> data_;
     uint16_t machine_ = 0;
     bool pe32_plus_ = false;
