@@ -68,7 +68,10 @@ void init_environment() {
             while (!rest.empty()) {
                 size_t c = rest.find(':');
                 std::string_view d = rest.substr(0, c);
-                if (!d.empty() && d[0] == '/') p += u";" + paths::to_windows(d);
+                if (!d.empty() && d[0] == '/') {
+                    p += u';';
+                    p += paths::to_windows(d);
+                }
                 if (c == std::string_view::npos) break;
                 rest.remove_prefix(c + 1);
             }

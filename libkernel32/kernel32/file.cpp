@@ -166,6 +166,9 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
     if (read_out) *read_out = 0;
     if (!f) return FALSE;
     if (f->is_directory) return fail(ERROR_INVALID_FUNCTION);
+    // A pipe or terminal returns what is available; only regular files are read until n bytes.
+    struct stat st {};
+    bool regular = fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode);
     size_t total = 0;
     while (total < n) {
         ssize_t r = ov ? pread(f->fd, static_cast<char*>(buf) + total, n - total,
@@ -178,16 +181,13 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
         }
         if (r == 0) break;
         total += size_t(r);
-        // A pipe or terminal returns what is available; only regular files are read to the end.
-        struct stat st;
-        if (fstat(f->fd, &st) == 0 && !S_ISREG(st.st_mode)) break;
+        if (!regular) break;
     }
     if (read_out) *read_out = DWORD(total);
     if (ov) ov->InternalHigh = total;
     if (total == 0 && n > 0) {
         // End of a pipe whose writer has gone: Windows fails with ERROR_BROKEN_PIPE.
-        struct stat st;
-        if (fstat(f->fd, &st) == 0 && S_ISFIFO(st.st_mode)) return fail(ERROR_BROKEN_PIPE);
+        if (S_ISFIFO(st.st_mode)) return fail(ERROR_BROKEN_PIPE);
         if (ov) return fail(ERROR_HANDLE_EOF);
     }
     return TRUE;
@@ -254,7 +254,7 @@ BOOL WINAPI GetFileSizeEx(HANDLE h, LARGE_INTEGER* size) {
 }
 
 DWORD WINAPI GetFileSize(HANDLE h, DWORD* high) {
-    LARGE_INTEGER s;
+    LARGE_INTEGER s{};
     if (!GetFileSizeEx(h, &s)) return 0xFFFFFFFF;
     if (high) *high = DWORD(s.QuadPart >> 32);
     set_last_error(ERROR_SUCCESS);

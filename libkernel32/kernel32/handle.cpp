@@ -22,6 +22,8 @@ size_t g_first_free = 0;
 
 FileObject::~FileObject() {
     if (fd >= 0) close(fd);
+    // FILE_FLAG_DELETE_ON_CLOSE: the file goes when its last handle closes.
+    if ((flags & 0x04000000) && !linux_path.empty()) unlink(linux_path.c_str());
 }
 
 HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit) {
