@@ -103,11 +103,13 @@ bool expand(std::u16string_view src, DWORD flags, const uint64_t* args, std::u16
             // Format one insert with the printf engine, width/precision '*' reading further slots.
             crt::WinArgs wa{args + idx - 1};
             if constexpr (Wide) {
-                std::u16string f = u"%" + spec, r;
+                std::u16string f(1, u'%'), r;
+                f += spec;
                 crt::format_wprintf(r, f.c_str(), wa);
                 out += r;
             } else {
-                std::string f = "%" + utf16_to_utf8(spec), r;
+                std::string f(1, '%'), r;
+                f += utf16_to_utf8(spec);
                 crt::format_printf(r, f.c_str(), wa);
                 out += ansi_to_wide(r.c_str(), r.size());
             }

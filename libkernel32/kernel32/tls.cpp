@@ -5,6 +5,7 @@
 
 #include "builtin/builtin.h"
 #include "k32.h"
+#include "thread.h"
 
 namespace winrun::k32 {
 
@@ -19,6 +20,16 @@ void** expansion(TEB* teb, bool create) {
         teb->TlsExpansionSlots = static_cast<void**>(calloc(TLS_EXPANSION_SLOTS, sizeof(void*)));
     return teb->TlsExpansionSlots;
 }
+
+void clear_slot_everywhere(int i) {
+    for_each_teb(
+        [](TEB* teb, void* ctx) {
+            int slot = int(reinterpret_cast<intptr_t>(ctx));
+            if (slot < TLS_MINIMUM_AVAILABLE) teb->TlsSlots[slot] = nullptr;
+            else if (void** x = expansion(teb, false)) x[slot - TLS_MINIMUM_AVAILABLE] = nullptr;
+        },
+        reinterpret_cast<void*>(intptr_t(i)));
+}
 }  // namespace
 
 DWORD WINAPI TlsAlloc() {
@@ -26,11 +37,8 @@ DWORD WINAPI TlsAlloc() {
     for (int i = 0; i < k_total; i++) {
         if (!g_used[i]) {
             g_used[i] = true;
-            // A fresh slot reads as NULL in every thread (Windows clears it in all threads; issue 4
-            // must clear other threads' copies too).
-            TEB* teb = current_teb();
-            if (i < TLS_MINIMUM_AVAILABLE) teb->TlsSlots[i] = nullptr;
-            else if (void** x = expansion(teb, false)) x[i - TLS_MINIMUM_AVAILABLE] = nullptr;
+            // A fresh slot reads as NULL in every thread.
+            clear_slot_everywhere(i);
             return DWORD(i);
         }
     }
@@ -42,6 +50,7 @@ BOOL WINAPI TlsFree(DWORD index) {
     std::lock_guard lock(g_mutex);
     if (index >= DWORD(k_total) || !g_used[index]) return fail(ERROR_INVALID_PARAMETER);
     g_used[index] = false;
+    clear_slot_everywhere(int(index));  // Windows zeroes a freed slot in all threads
     return TRUE;
 }
 
