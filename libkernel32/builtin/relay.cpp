@@ -58,7 +58,8 @@ extern "C" WINAPI void winrun_relay_log_call(const RelayDescriptor* d, const uin
                                 d->exp->name ? d->exp->name : "?");
     for (int i = 0; i < d->exp->nargs; i++) {
         auto k = d->exp->args[i];
-        s += (i ? "," : "") + winrun::builtin::show_arg(k, args[i], i < 4 ? xmm[i * 2] : 0);
+        if (i) s += ',';
+        s += winrun::builtin::show_arg(k, args[i], i < 4 ? xmm[i * 2] : 0);
     }
     if (d->exp->flags & winrun::builtin::EXP_VARARGS) s += d->exp->nargs ? ",..." : "...";
     s += fmt::format(") ret={:#x}", args[-1]);  // args[-1]: the return address (see the frame below)
