@@ -24,6 +24,7 @@ enum class Channel : uint8_t {
     nls,      // code pages
     seh,      // exceptions
     process,  // process start/exit, environment
+    csrss,    // csrssd: the session daemon and its client (connect, registration, watchdog)
     count_
 };
 

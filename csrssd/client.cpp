@@ -1,0 +1,515 @@
+#include "client.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "log.h"
+#include "session_path.h"
+#include "wire.h"
+
+namespace winrun::csrss {
+
+using proto::MsgId;
+
+struct Session::State {
+    int fd = -1;
+    Options opt;
+    uint32_t seq = 0;
+    proto::HelloReply hello{};
+    std::mutex mu;  // one request at a time
+    std::vector<uint8_t> sbuf;
+    std::vector<uint8_t> big;  // replies with a tail (lazily sized)
+    bool registered = false;
+
+    // watchdog
+    pthread_t thread{};
+    bool thread_started = false;
+    int stop_pipe[2] = {-1, -1};
+    std::atomic<bool> disarmed{false};
+    std::function<void()> on_lost;
+
+    ~State() {
+        stop_watchdog();
+        if (fd >= 0) close(fd);
+    }
+
+    void stop_watchdog() {
+        disarmed = true;
+        if (thread_started) {
+            char c = 0;
+            (void)!write(stop_pipe[1], &c, 1);
+            pthread_join(thread, nullptr);
+            thread_started = false;
+        }
+        for (int& p : stop_pipe)
+            if (p >= 0) close(p), p = -1;
+    }
+
+    // Sends one request and waits for its reply. retryable (when given) is set when the daemon closed
+    // the connection before answering (it was exiting): the caller may start over.
+    template <MsgId Id>
+    Result<typename proto::Msg<Id>::Reply> call(const typename proto::Msg<Id>::Request& body,
+                                                 std::initializer_list<std::string_view> strings = {},
+                                                 std::vector<uint8_t>* tail = nullptr, bool* retryable = nullptr) {
+        using Reply = typename proto::Msg<Id>::Reply;
+        std::lock_guard<std::mutex> lock(mu);
+        wire::Writer w(sbuf);
+        uint32_t my_seq = ++seq;
+        w.begin(Id, my_seq, body);
+        for (auto s : strings)
+            if (!w.string(s)) return make_error("csrssd: request too large");
+        auto out = w.finish();
+        if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) != ssize_t(out.size())) {
+            if (retryable) *retryable = errno == EPIPE || errno == ECONNRESET;
+            return make_error(fmt::format("csrssd: cannot send {}: {}", proto::Msg<Id>::name, strerror(errno)));
+        }
+        uint8_t small[256];
+        uint8_t* buf = small;
+        size_t cap = sizeof small;
+        if (tail) {
+            if (big.size() < proto::k_max_datagram) big.resize(proto::k_max_datagram);
+            buf = big.data();
+            cap = big.size();
+        }
+        ssize_t n;
+        do n = recv(fd, buf, cap, MSG_TRUNC);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+            if (retryable) *retryable = n == 0 || errno == ECONNRESET;
+            if (n == 0) return make_error(fmt::format("csrssd closed the connection (during {})", proto::Msg<Id>::name));
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return make_error(fmt::format("csrssd did not answer {} within {} ms", proto::Msg<Id>::name, opt.timeout_ms));
+            return make_error(fmt::format("csrssd: {}: {}", proto::Msg<Id>::name, strerror(errno)));
+        }
+        if (size_t(n) > cap) return make_error(fmt::format("csrssd: reply to {} too large", proto::Msg<Id>::name));
+        std::span<const uint8_t> d(buf, size_t(n));
+        auto h = TRY(wire::parse_header(d));
+        if (h.seq != my_seq || h.id != static_cast<uint16_t>(Id))
+            return make_error(fmt::format("csrssd: reply out of sequence (during {})", proto::Msg<Id>::name));
+        if (h.status != 0) {
+            auto st = static_cast<proto::Status>(h.status);
+            if (Id == MsgId::HELLO && st == proto::Status::bad_version && d.size() >= sizeof(proto::Header) + sizeof(proto::HelloReply)) {
+                proto::HelloReply hr;
+                std::memcpy(&hr, d.data() + sizeof(proto::Header), sizeof hr);
+                return make_error(fmt::format("csrssd (pid {}) speaks protocol version {}, this winrun {}: stop it with `winrun --session-stop`",
+                                              hr.daemon_pid, hr.version, proto::k_version));
+            }
+            return make_error(fmt::format("csrssd: {}: {}", proto::Msg<Id>::name, proto::status_name(st)));
+        }
+        auto p = wire::parse(d, proto::k_body_size<Reply>, tail ? proto::k_max_datagram : 0);
+        if (!p) return make_error(fmt::format("csrssd: malformed reply to {}: {}", proto::Msg<Id>::name, p.error().message));
+        if (tail) tail->assign(p.value().tail.begin(), p.value().tail.end());
+        return wire::body_as<Reply>(p.value());
+    }
+
+    Result<void> say_hello(bool* retryable) {
+        // The daemon must be ours: same uid (the directory is 0700, but check the peer anyway).
+        ucred cred{};
+        socklen_t len = sizeof cred;
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != getuid())
+            return make_error(fmt::format("csrssd socket is owned by uid {}, not {}", cred.uid, getuid()));
+        hello = TRY(call<MsgId::HELLO>({proto::k_hello_magic, proto::k_version}, {}, nullptr, retryable));
+        return {};
+    }
+};
+
+namespace {
+
+// Waits for the session lock at most timeout_ms. Returns the locked fd.
+Result<int> take_lock(const std::string& path, int timeout_ms) {
+    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return make_error(fmt::format("cannot open {}: {}", path, strerror(errno)));
+    timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+        if (errno != EWOULDBLOCK && errno != EINTR) break;
+        timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (ms >= timeout_ms) {
+            close(fd);
+            return make_error(fmt::format("timed out after {} ms waiting for the session lock {}", timeout_ms, path));
+        }
+        usleep(200);
+    }
+    int e = errno;
+    close(fd);
+    return make_error(fmt::format("cannot lock {}: {}", path, strerror(e)));
+}
+
+// Starts the daemon, detached (new session, std fds on /dev/null, no inherited fd but the listening
+// socket as fd 3), reparented to init by a double fork so that winrun never has it as a child.
+// Returns once the exec has happened (or failed).
+Result<void> spawn_daemon(const std::string& daemon_path, const SessionPaths& sp, int listen_fd, int timeout_ms) {
+    std::string a0 = daemon_path, a1 = "--listen-fd", a2 = "3", a3 = "--dir", a4 = sp.dir;
+    char* argv[] = {a0.data(), a1.data(), a2.data(), a3.data(), a4.data(), nullptr};
+    int st[2];
+    if (pipe2(st, O_CLOEXEC) != 0) return make_error(fmt::format("pipe: {}", strerror(errno)));
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(st[0]);
+        close(st[1]);
+        return make_error(fmt::format("cannot start csrssd: fork: {}", strerror(e)));
+    }
+    if (pid == 0) {
+        // Only async-signal-safe calls from here on.
+        setsid();
+        pid_t g = fork();
+        if (g != 0) _exit(g < 0 ? 1 : 0);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        int lf = fcntl(listen_fd, F_DUPFD, 10);
+        int pw = fcntl(st[1], F_DUPFD, 10);
+        int nul = open("/dev/null", O_RDWR);
+        if (lf < 0 || pw < 0 || nul < 0) _exit(127);
+        dup2(nul, 0);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        dup2(lf, 3);  // dup2 clears close-on-exec: fd 3 survives the exec
+        dup2(pw, 4);
+        fcntl(4, F_SETFD, FD_CLOEXEC);  // closed by a successful exec: that is the success signal
+        syscall(SYS_close_range, 5u, ~0u, 0u);
+        if (chdir("/") != 0) _exit(127);
+        execv(argv[0], argv);
+        int e = errno;
+        (void)!write(4, &e, sizeof e);
+        _exit(127);
+    }
+    close(st[1]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    pollfd p{st[0], POLLIN, 0};
+    int r;
+    do r = poll(&p, 1, timeout_ms);
+    while (r < 0 && errno == EINTR);
+    int e = 0;
+    ssize_t n = r > 0 ? read(st[0], &e, sizeof e) : -1;
+    close(st[0]);
+    if (r == 0) return make_error(fmt::format("cannot start csrssd ({}): no exec after {} ms", daemon_path, timeout_ms));
+    if (n == ssize_t(sizeof e)) return make_error(fmt::format("cannot start csrssd ({}): {}", daemon_path, strerror(e)));
+    return {};
+}
+
+bool no_daemon(int err) { return err == ENOENT || err == ECONNREFUSED; }
+
+void set_timeouts(int fd, int timeout_ms) {
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+void* watchdog_main(void* arg) {
+    auto* s = static_cast<Session::State*>(arg);
+    pollfd p[2] = {{s->fd, POLLRDHUP, 0}, {s->stop_pipe[0], POLLIN, 0}};
+    for (;;) {
+        int r = poll(p, 2, -1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return nullptr;
+        if (p[1].revents) return nullptr;
+        if (p[0].revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)) break;
+    }
+    if (!s->disarmed.load()) {
+        WR_WARN(csrss, "connection to csrssd lost");
+        s->on_lost();
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Session::Session(std::unique_ptr<State> s) : s_(std::move(s)) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Result<Session> Session::connect(Options opt) {
+    auto sp = TRY(session_paths(false));
+    int err = 0;
+    auto fd = connect_socket(sp.socket, &err);
+    if (!fd) {
+        if (no_daemon(err)) return make_error(fmt::format("no session is running (no csrssd at {})", sp.socket));
+        return fd.error();
+    }
+    auto st = std::make_unique<State>();
+    st->fd = fd.value();
+    st->opt = opt;
+    set_timeouts(st->fd, opt.timeout_ms);
+    bool retry = false;
+    TRY_VOID(st->say_hello(&retry));
+    return Session(std::move(st));
+}
+
+Result<Session> Session::connect_or_start(const std::string& daemon_path, Options opt) {
+    auto sp = TRY(session_paths(false));
+    Error last{"csrssd: no attempt made"};
+    for (int attempt = 0; attempt < 5; attempt++) {
+        int err = 0;
+        auto fd = connect_socket(sp.socket, &err);
+        if (!fd) {
+            if (!no_daemon(err)) return fd.error();
+            // No daemon: start one under the lock, unless another client did while we waited.
+            TRY(session_paths(true));
+            int lk = TRY(take_lock(sp.lock, opt.timeout_ms));
+            fd = connect_socket(sp.socket, &err);
+            if (!fd && no_daemon(err)) {
+                WR_TRACE(csrss, "starting {} for {}", daemon_path, sp.dir);
+                auto lf = listen_socket(sp.socket);
+                if (!lf) {
+                    close(lk);
+                    return lf.error();
+                }
+                auto r = spawn_daemon(daemon_path, sp, lf.value(), opt.timeout_ms);
+                close(lf.value());
+                if (!r) {
+                    unlink(sp.socket.c_str());
+                    close(lk);
+                    return r.error();
+                }
+                // The listening socket exists already: this connect is queued even if the daemon has
+                // not reached its loop yet.
+                fd = connect_socket(sp.socket, &err);
+            }
+            close(lk);
+            if (!fd) return fd.error();
+        }
+        auto st = std::make_unique<State>();
+        st->fd = fd.value();
+        st->opt = opt;
+        set_timeouts(st->fd, opt.timeout_ms);
+        bool retry = false;
+        auto h = st->say_hello(&retry);
+        if (h) return Session(std::move(st));
+        if (!retry) return h.error();
+        last = h.error();  // the daemon was exiting (idle) as we connected: start over
+        WR_TRACE(csrss, "retrying: {}", last.message);
+    }
+    return last;
+}
+
+Result<Registration> Session::register_process(uint32_t parent_pid, std::string_view image_path,
+                                               std::string_view command_line, uint32_t claim_pid) {
+    proto::RegisterProcessRequest req{parent_pid, claim_pid ? proto::k_reg_claim : 0u, claim_pid, uint32_t(gettid())};
+    auto img = wire::truncate_utf8(image_path, proto::k_max_image_path);
+    auto cmd = wire::truncate_utf8(command_line, proto::k_max_command_line);
+    // The daemon refuses strings that are not UTF-8: send U+FFFD-free but safe text.
+    std::string img_s, cmd_s;
+    if (!wire::valid_utf8(img)) {
+        img_s = std::string(img);
+        for (auto& c : img_s) if (static_cast<unsigned char>(c) >= 0x80 || c == 0) c = '?';
+        img = img_s;
+    }
+    if (!wire::valid_utf8(cmd)) {
+        cmd_s = std::string(cmd);
+        for (auto& c : cmd_s) if (static_cast<unsigned char>(c) >= 0x80 || c == 0) c = '?';
+        cmd = cmd_s;
+    }
+    auto r = TRY(s_->call<MsgId::REGISTER_PROCESS>(req, {img, cmd}));
+    s_->registered = true;
+    return Registration{r.pid, r.tid, r.start_time};
+}
+
+Result<Registration> Session::register_thread(uint32_t linux_tid) {
+    auto r = TRY(s_->call<MsgId::REGISTER_THREAD>({linux_tid, 0}));
+    return Registration{0, r.tid, r.start_time};
+}
+
+Result<void> Session::thread_exit(uint32_t tid, uint32_t exit_code) {
+    TRY(s_->call<MsgId::THREAD_EXIT>({tid, exit_code}));
+    return {};
+}
+
+Result<void> Session::report_exit(uint32_t exit_code) {
+    s_->disarmed = true;  // our own exit is under way: a daemon going away now changes nothing
+    TRY(s_->call<MsgId::REPORT_EXIT>({exit_code, 0}));
+    return {};
+}
+
+static Result<ProcessEntry> decode_process(const proto::ProcessReply& r, const std::vector<uint8_t>& tail) {
+    wire::TailReader t(tail);
+    ProcessEntry e;
+    e.info = r.info;
+    e.image_path = std::string(TRY(t.string(proto::k_max_image_path)));
+    e.command_line = std::string(TRY(t.string(proto::k_max_command_line)));
+    return e;
+}
+
+Result<ProcessEntry> Session::query_process(uint32_t pid) {
+    std::vector<uint8_t> tail;
+    auto r = TRY(s_->call<MsgId::QUERY_PROCESS>({pid, 0}, {}, &tail));
+    return decode_process(r, tail);
+}
+
+Result<uint32_t> Session::query_exit_code(uint32_t pid) {
+    std::vector<uint8_t> tail;
+    auto r = TRY(s_->call<MsgId::QUERY_PROCESS>({pid, 0}, {}, &tail));
+    return r.info.exit_code;
+}
+
+Result<ProcessEntry> Session::open_process(uint32_t pid) {
+    std::vector<uint8_t> tail;
+    auto r = TRY(s_->call<MsgId::OPEN_PROCESS>({pid, 0}, {}, &tail));
+    return decode_process(r, tail);
+}
+
+Result<void> Session::close_process(uint32_t pid) {
+    TRY(s_->call<MsgId::CLOSE_PROCESS>({pid, 0}));
+    return {};
+}
+
+Result<uint32_t> Session::reserve_pid() {
+    auto r = TRY(s_->call<MsgId::RESERVE_PID>({}));
+    return r.pid;
+}
+
+Result<std::vector<ProcessEntry>> Session::list_processes() {
+    std::vector<ProcessEntry> out;
+    uint32_t after = 0;
+    std::vector<uint8_t> tail;
+    for (int page = 0; page < 100000; page++) {
+        auto r = TRY(s_->call<MsgId::LIST_PROCESSES>({after, 0}, {}, &tail));
+        wire::TailReader t(tail);
+        for (uint32_t i = 0; i < r.count; i++) {
+            ProcessEntry e;
+            e.info = TRY(t.fixed<proto::ProcessInfo>());
+            e.image_path = std::string(TRY(t.string(proto::k_max_image_path)));
+            e.command_line = std::string(TRY(t.string(proto::k_max_command_line)));
+            if (e.info.pid <= after) return make_error("csrssd: process list out of order");
+            after = e.info.pid;
+            out.push_back(std::move(e));
+        }
+        if (!r.more) break;
+        if (r.count == 0) return make_error("csrssd: empty page in the process list");
+    }
+    return out;
+}
+
+Result<void> Session::halt() {
+    s_->disarmed = true;
+    TRY(s_->call<MsgId::HALT>({}));
+    return {};
+}
+
+Result<void> Session::start_watchdog(std::function<void()> on_lost) {
+    State* s = s_.get();
+    if (s->thread_started) return make_error("watchdog already running");
+    if (pipe2(s->stop_pipe, O_CLOEXEC) != 0) return make_error(fmt::format("pipe: {}", strerror(errno)));
+    s->on_lost = std::move(on_lost);
+    s->disarmed = false;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    // The thread takes no signal: asynchronous ones (Ctrl+C, SIGTERM) go to the program's threads.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int e = pthread_create(&s->thread, &attr, watchdog_main, s);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    pthread_attr_destroy(&attr);
+    if (e != 0) return make_error(fmt::format("cannot start the watchdog thread: {}", strerror(e)));
+    s->thread_started = true;
+    return {};
+}
+
+uint32_t Session::daemon_pid() const { return s_->hello.daemon_pid; }
+uint64_t Session::session_id() const { return s_->hello.session_id; }
+int Session::fd() const { return s_->fd; }
+
+// ---- winrun's watchdog action and the admin commands --------------------------------------------
+
+std::function<void()> default_watchdog_action(std::string exit_code_file) {
+    return [file = std::move(exit_code_file)] {
+        static const char msg[] = "winrun: STOP 0xC000021A (STATUS_SYSTEM_PROCESS_TERMINATED): csrssd terminated\n";
+        (void)!write(2, msg, sizeof msg - 1);
+        if (!file.empty()) {
+            int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd >= 0) {
+                char buf[32];
+                int n = snprintf(buf, sizeof buf, "0x%08X %u\n", proto::STATUS_SYSTEM_PROCESS_TERMINATED,
+                                 proto::STATUS_SYSTEM_PROCESS_TERMINATED);
+                (void)!write(fd, buf, size_t(n));
+                close(fd);
+            }
+        }
+        _exit(int(proto::STATUS_SYSTEM_PROCESS_TERMINATED & 0xFF));
+    };
+}
+
+static const char* state_name(uint32_t s) {
+    switch (static_cast<proto::ProcState>(s)) {
+    case proto::ProcState::reserved: return "starting";
+    case proto::ProcState::running: return "running";
+    case proto::ProcState::exited: return "exited";
+    }
+    return "?";
+}
+
+std::string format_process_table(const std::vector<ProcessEntry>& procs) {
+    std::string out = fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7}  {:<32} {}\n", "PID", "Parent", "State", "Exit code",
+                                  "Threads", "Image", "Command line");
+    out += fmt::format("{:=>8} {:=>8} {:=<8} {:=>10} {:=>7}  {:=<32} {:=<12}\n", "", "", "", "", "", "", "");
+    for (const auto& p : procs) {
+        std::string code = p.info.state == uint32_t(proto::ProcState::exited)
+                               ? (p.info.exit_code > 0xFFFF ? fmt::format("{:#010X}", p.info.exit_code).replace(0, 2, "0x")
+                                                            : fmt::format("{}", p.info.exit_code))
+                               : "-";
+        out += fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7}  {:<32} {}\n", p.info.pid, p.info.parent_pid,
+                           state_name(p.info.state), code, p.info.thread_count, p.image_path, p.command_line);
+    }
+    return out;
+}
+
+int session_list_command(FILE* out) {
+    auto s = Session::connect();
+    if (!s) {
+        fprintf(out, "winrun: %s\n", s.error().message.c_str());
+        return 0;
+    }
+    auto list = s->list_processes();
+    if (!list) {
+        fprintf(stderr, "winrun: %s\n", list.error().message.c_str());
+        return 1;
+    }
+    fprintf(out, "Session %016llx, csrssd pid %u, %zu process(es)\n\n", (unsigned long long)s->session_id(),
+            s->daemon_pid(), list->size());
+    fputs(format_process_table(list.value()).c_str(), out);
+    return 0;
+}
+
+int session_stop_command(FILE* out) {
+    auto s = Session::connect();
+    if (!s) {
+        fprintf(out, "winrun: %s\n", s.error().message.c_str());
+        return 0;
+    }
+    uint32_t dpid = s->daemon_pid();
+    if (auto r = s->halt(); !r) {
+        fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
+        return 1;
+    }
+    // Wait (bounded) for the daemon to close our connection: the session is then gone.
+    pollfd p{s->fd(), POLLRDHUP, 0};
+    int r = poll(&p, 1, 2000);
+    fprintf(out, "winrun: session halted (csrssd pid %u)%s\n", dpid, r > 0 ? "" : ", still closing");
+    return 0;
+}
+
+}  // namespace winrun::csrss

@@ -1,0 +1,102 @@
+// The csrssd client library that winrun links (no libevent). One Session per winrun process: it
+// connects to the session's daemon (starting one if none runs), registers the process, reports its
+// exit code, answers queries, and watches the daemon (the watchdog).
+//
+// Thread safety: requests may come from any thread (one request at a time on the connection, under a
+// mutex). The watchdog thread only polls the socket for hang-up; it never reads from it.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol.h"
+#include "result.h"
+
+namespace winrun::csrss {
+
+struct Registration {
+    uint32_t pid = 0;         // Windows pid (GetCurrentProcessId)
+    uint32_t tid = 0;         // Windows tid of the registering thread
+    uint64_t start_time = 0;  // FILETIME, for GetProcessTimes
+};
+
+struct ProcessEntry {
+    proto::ProcessInfo info{};
+    std::string image_path;
+    std::string command_line;
+};
+
+class Session {
+public:
+    struct Options {
+        int timeout_ms = 5000;  // bound on every wait: lock, daemon start, each reply
+    };
+
+    // Connects to the session's daemon; when none runs, starts `daemon_path` (the csrssd executable)
+    // under the session lock, so concurrent callers start exactly one.
+    static Result<Session> connect_or_start(const std::string& daemon_path, Options opt);
+    static Result<Session> connect_or_start(const std::string& daemon_path) { return connect_or_start(daemon_path, Options{}); }
+    // Connects only (winrun --session, --session-stop). Error when no daemon runs.
+    static Result<Session> connect(Options opt);
+    static Result<Session> connect() { return connect(Options{}); }
+
+    Session(Session&&) noexcept;
+    Session& operator=(Session&&) noexcept;
+    ~Session();  // stops the watchdog, closes the connection
+
+    // The process: once per connection. claim_pid: a pid the parent reserved (reserve_pid) and passed
+    // down; 0 to get a new one. Strings longer than the protocol bounds are cut at a character.
+    Result<Registration> register_process(uint32_t parent_pid, std::string_view image_path,
+                                          std::string_view command_line, uint32_t claim_pid = 0);
+    // A new thread of the registered process (linux_tid: gettid()).
+    Result<Registration> register_thread(uint32_t linux_tid);
+    Result<void> thread_exit(uint32_t tid, uint32_t exit_code);
+    // The process's full 32-bit exit code. Disarms the watchdog: call it last, just before _exit.
+    Result<void> report_exit(uint32_t exit_code);
+
+    // Queries. query_exit_code returns STILL_ACTIVE (259) while the process runs.
+    Result<ProcessEntry> query_process(uint32_t pid);
+    Result<uint32_t> query_exit_code(uint32_t pid);
+    // A reference (an open process handle): the record, exit code included, outlives the process
+    // until close_process or until this connection closes.
+    Result<ProcessEntry> open_process(uint32_t pid);
+    Result<void> close_process(uint32_t pid);
+    // A pid for a child about to be started (CreateProcess): the caller holds a reference to it.
+    Result<uint32_t> reserve_pid();
+    Result<std::vector<ProcessEntry>> list_processes();
+    // Halts the session: the daemon closes every connection (every winrun of the session stops).
+    Result<void> halt();
+
+    // Starts the watchdog thread: when the connection to the daemon breaks (daemon killed, crashed or
+    // halted), `on_lost` runs on that thread (unless report_exit or the destructor came first).
+    Result<void> start_watchdog(std::function<void()> on_lost);
+
+    uint32_t daemon_pid() const;
+    uint64_t session_id() const;
+    int fd() const;
+
+    struct State;
+
+private:
+    explicit Session(std::unique_ptr<State> s);
+    std::unique_ptr<State> s_;
+};
+
+// The watchdog action winrun uses: one line on stderr,
+//   winrun: STOP 0xC000021A (STATUS_SYSTEM_PROCESS_TERMINATED): csrssd terminated
+// the full code written to exit_code_file (same format as --exit-code-file: "0x%08X %u\n") when not
+// empty, then _exit(0xC000021A & 0xFF). Async-signal-safe calls only after the string is captured.
+std::function<void()> default_watchdog_action(std::string exit_code_file);
+
+// `winrun --session`: the session's processes as tasklist prints them. Returns the exit status.
+int session_list_command(FILE* out);
+// `winrun --session-stop`: halts the session. Returns the exit status.
+int session_stop_command(FILE* out);
+// The table alone (used by session_list_command; also handy in tests).
+std::string format_process_table(const std::vector<ProcessEntry>& procs);
+
+}  // namespace winrun::csrss

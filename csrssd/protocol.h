@@ -1,0 +1,257 @@
+// The csrssd protocol, declared once: both the daemon and the client library include this header.
+//
+// Transport: a Unix SOCK_SEQPACKET socket, one message = one datagram (no framing, no partial reads).
+// Every datagram starts with a Header; then the message's fixed-size body (the request or reply
+// struct named in the message list below); then a bounded tail of length-prefixed UTF-8 strings
+// (u32 length + bytes, no terminator), read only through the checked TailReader (wire.h).
+// File descriptors travel as SCM_RIGHTS on the datagram that needs them; no message takes any yet, so
+// the dispatcher refuses (and closes) every fd it receives.
+//
+// The first message on a connection must be HELLO with k_version; a mismatch gets an error reply and
+// the connection is closed. Replies carry the request's id and seq and a Status.
+//
+// Layout rules: fixed-size fields only, explicit padding, little-endian host order (both sides run on
+// the same machine), no pointers. Every struct has static_asserts on its size and field offsets.
+// A retired message keeps its id (replace its row with a RETIRED entry): ids are never reused.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace winrun::csrss::proto {
+
+// Bump on any change to a struct, a message id or the meaning of a field.
+inline constexpr uint32_t k_version = 1;
+// "CSR1": first word of HELLO, so a stray connection speaking another protocol is refused at once.
+inline constexpr uint32_t k_hello_magic = 0x31525343;
+
+// Largest datagram either side sends or accepts. A bigger one is refused (MSG_TRUNC on receive).
+inline constexpr size_t k_max_datagram = 128 * 1024;
+// Bounds of the strings carried in tails (bytes of UTF-8). Windows limits a command line to 32767
+// UTF-16 units (<= 98301 UTF-8 bytes); image paths get 16 KiB. The client truncates longer input at
+// a character boundary.
+inline constexpr uint32_t k_max_command_line = 98304;
+inline constexpr uint32_t k_max_image_path = 16384;
+
+// The exit code GetExitCodeProcess reports for a process that is still running.
+inline constexpr uint32_t STILL_ACTIVE = 259;
+// Exit code given to a process whose connection dropped without an exit report (SIGKILL, crash of
+// winrun itself): 1, what TerminateProcess gets from `taskkill /F` and Task Manager. A process
+// ended by a console-like signal whose death the daemon can observe (SIGINT, SIGTERM, SIGHUP,
+// SIGQUIT) gets STATUS_CONTROL_C_EXIT, as the default console control handler exits with it.
+// See docs/csrssd.md, "Exit codes".
+inline constexpr uint32_t k_exit_code_killed = 1;
+inline constexpr uint32_t STATUS_CONTROL_C_EXIT = 0xC000013A;
+inline constexpr uint32_t STATUS_ACCESS_VIOLATION = 0xC0000005;
+inline constexpr uint32_t STATUS_IN_PAGE_ERROR = 0xC0000006;
+inline constexpr uint32_t STATUS_ILLEGAL_INSTRUCTION = 0xC000001D;
+inline constexpr uint32_t STATUS_INTEGER_DIVIDE_BY_ZERO = 0xC0000094;
+inline constexpr uint32_t STATUS_SYSTEM_PROCESS_TERMINATED = 0xC000021A;
+
+// Result of a request, in every reply header.
+enum class Status : uint32_t {
+    ok = 0,
+    bad_version = 1,     // HELLO with another protocol version or magic (connection closed)
+    not_hello = 2,       // a message before HELLO (connection closed)
+    unknown_message = 3, // id out of range or retired
+    bad_size = 4,        // datagram shorter than the fixed part or longer than the message allows
+    bad_tail = 5,        // tail length field inconsistent, string out of bounds or not UTF-8
+    unexpected_fds = 6,  // SCM_RIGHTS on a message that takes none (fds closed)
+    bad_state = 7,       // e.g. REPORT_EXIT before REGISTER_PROCESS, REGISTER_PROCESS twice
+    not_found = 8,       // no such pid / tid
+    no_ids = 9,          // pid/tid space exhausted
+    too_many = 10,       // per-connection limit (references, threads) reached
+    truncated = 11,      // datagram larger than k_max_datagram
+};
+
+// ---- header ------------------------------------------------------------------------------------
+
+struct Header {
+    uint16_t id;         // MsgId
+    uint16_t flags;      // 0 (reserved)
+    uint32_t seq;        // chosen by the client, echoed in the reply
+    uint32_t status;     // Status in replies, 0 in requests
+    uint32_t tail_size;  // bytes after the fixed body; must equal datagram size - header - body
+};
+static_assert(sizeof(Header) == 16);
+static_assert(offsetof(Header, id) == 0 && offsetof(Header, flags) == 2 && offsetof(Header, seq) == 4 &&
+              offsetof(Header, status) == 8 && offsetof(Header, tail_size) == 12);
+
+// ---- bodies ------------------------------------------------------------------------------------
+
+struct Empty {};  // a body of no bytes (sizeof is 1 in C++: k_body_size below treats it as 0)
+
+struct HelloRequest {
+    uint32_t magic;    // k_hello_magic
+    uint32_t version;  // k_version
+};
+static_assert(sizeof(HelloRequest) == 8 && offsetof(HelloRequest, version) == 4);
+
+struct HelloReply {
+    uint32_t version;     // the daemon's k_version (also in a bad_version reply)
+    uint32_t daemon_pid;  // Linux pid of csrssd
+    uint64_t session_id;  // random per daemon start: tells one session from the next
+};
+static_assert(sizeof(HelloReply) == 16 && offsetof(HelloReply, daemon_pid) == 4 &&
+              offsetof(HelloReply, session_id) == 8);
+
+// Flags of RegisterProcessRequest.
+inline constexpr uint32_t k_reg_claim = 1;  // claim_pid names a pid reserved by the parent (RESERVE_PID)
+
+// Tail: image path (Windows path, UTF-8), command line (UTF-8).
+struct RegisterProcessRequest {
+    uint32_t parent_pid;  // Windows pid of the parent, 0 when started from Linux
+    uint32_t flags;       // k_reg_*
+    uint32_t claim_pid;   // with k_reg_claim
+    uint32_t linux_tid;   // Linux tid of the main thread
+};
+static_assert(sizeof(RegisterProcessRequest) == 16 && offsetof(RegisterProcessRequest, flags) == 4 &&
+              offsetof(RegisterProcessRequest, claim_pid) == 8 && offsetof(RegisterProcessRequest, linux_tid) == 12);
+
+struct RegisterProcessReply {
+    uint32_t pid;         // Windows pid (multiple of 4, unique in the session)
+    uint32_t tid;         // Windows tid of the main thread
+    uint64_t start_time;  // FILETIME (100 ns since 1601-01-01 UTC), for GetProcessTimes
+};
+static_assert(sizeof(RegisterProcessReply) == 16 && offsetof(RegisterProcessReply, tid) == 4 &&
+              offsetof(RegisterProcessReply, start_time) == 8);
+
+struct RegisterThreadRequest {
+    uint32_t linux_tid;
+    uint32_t reserved;
+};
+static_assert(sizeof(RegisterThreadRequest) == 8);
+
+struct RegisterThreadReply {
+    uint32_t tid;
+    uint32_t reserved;
+    uint64_t start_time;  // FILETIME
+};
+static_assert(sizeof(RegisterThreadReply) == 16 && offsetof(RegisterThreadReply, start_time) == 8);
+
+struct ThreadExitRequest {
+    uint32_t tid;
+    uint32_t exit_code;
+};
+static_assert(sizeof(ThreadExitRequest) == 8 && offsetof(ThreadExitRequest, exit_code) == 4);
+
+struct ReportExitRequest {
+    uint32_t exit_code;  // the full 32-bit code
+    uint32_t reserved;
+};
+static_assert(sizeof(ReportExitRequest) == 8);
+
+// OPEN_PROCESS / CLOSE_PROCESS / QUERY_PROCESS / RESERVE_PID replies and list entries.
+struct PidRequest {
+    uint32_t pid;
+    uint32_t reserved;
+};
+static_assert(sizeof(PidRequest) == 8);
+
+enum class ProcState : uint32_t { reserved = 0, running = 1, exited = 2 };
+
+struct ProcessInfo {
+    uint32_t pid;
+    uint32_t parent_pid;
+    uint32_t linux_pid;     // 0 while reserved
+    uint32_t state;         // ProcState
+    uint32_t exit_code;     // STILL_ACTIVE while running
+    uint32_t thread_count;  // registered threads alive
+    uint64_t start_time;    // FILETIME
+    uint64_t exit_time;     // FILETIME, 0 while running
+    uint32_t exit_reported; // 1: the process reported its code; 0: derived (killed, crash)
+    uint32_t refs;          // references held by clients (open handles)
+};
+static_assert(sizeof(ProcessInfo) == 48);
+static_assert(offsetof(ProcessInfo, parent_pid) == 4 && offsetof(ProcessInfo, linux_pid) == 8 &&
+              offsetof(ProcessInfo, state) == 12 && offsetof(ProcessInfo, exit_code) == 16 &&
+              offsetof(ProcessInfo, thread_count) == 20 && offsetof(ProcessInfo, start_time) == 24 &&
+              offsetof(ProcessInfo, exit_time) == 32 && offsetof(ProcessInfo, exit_reported) == 40 &&
+              offsetof(ProcessInfo, refs) == 44);
+
+// QUERY_PROCESS / OPEN_PROCESS reply: the info; tail: image path, command line.
+struct ProcessReply {
+    ProcessInfo info;
+};
+static_assert(sizeof(ProcessReply) == 48);
+
+// LIST_PROCESSES: processes with pid > after_pid, ascending, as many as fit in one datagram.
+struct ListRequest {
+    uint32_t after_pid;
+    uint32_t reserved;
+};
+static_assert(sizeof(ListRequest) == 8);
+
+// Tail: `count` times { ProcessInfo (48 bytes), image path string, command line string }.
+struct ListReply {
+    uint32_t count;
+    uint32_t more;  // 1: ask again with after_pid = last pid returned
+};
+static_assert(sizeof(ListReply) == 8 && offsetof(ListReply, more) == 4);
+
+struct ReservePidReply {
+    uint32_t pid;
+    uint32_t reserved;
+};
+static_assert(sizeof(ReservePidReply) == 8);
+
+// ---- the message list --------------------------------------------------------------------------
+// X(id, NAME, request body, reply body, max request tail bytes)
+// The dispatcher table, the trace names and the client's size checks are all generated from it.
+#define CSRSS_MESSAGES(X)                                                                          \
+    X(1, HELLO, HelloRequest, HelloReply, 0)                                                       \
+    X(2, REGISTER_PROCESS, RegisterProcessRequest, RegisterProcessReply,                           \
+      8 + ::winrun::csrss::proto::k_max_image_path + ::winrun::csrss::proto::k_max_command_line)  \
+    X(3, REGISTER_THREAD, RegisterThreadRequest, RegisterThreadReply, 0)                           \
+    X(4, THREAD_EXIT, ThreadExitRequest, Empty, 0)                                                 \
+    X(5, REPORT_EXIT, ReportExitRequest, Empty, 0)                                                 \
+    X(6, OPEN_PROCESS, PidRequest, ProcessReply, 0)                                                \
+    X(7, CLOSE_PROCESS, PidRequest, Empty, 0)                                                      \
+    X(8, QUERY_PROCESS, PidRequest, ProcessReply, 0)                                               \
+    X(9, LIST_PROCESSES, ListRequest, ListReply, 0)                                                \
+    X(10, RESERVE_PID, Empty, ReservePidReply, 0)                                                  \
+    X(11, HALT, Empty, Empty, 0)
+
+enum class MsgId : uint16_t {
+    invalid = 0,
+#define CSRSS_ENUM_(id, name, req, rep, tail) name = id,
+    CSRSS_MESSAGES(CSRSS_ENUM_)
+#undef CSRSS_ENUM_
+    count_
+};
+
+// Size of a body on the wire: Empty is 0 bytes.
+template <typename T>
+inline constexpr size_t k_body_size = sizeof(T);
+template <>
+inline constexpr size_t k_body_size<Empty> = 0;
+
+// Per-message facts, for generic code on both sides.
+template <MsgId Id>
+struct Msg;
+#define CSRSS_TRAITS_(id_, name_, req_, rep_, tail_)                 \
+    template <>                                                      \
+    struct Msg<MsgId::name_> {                                       \
+        using Request = req_;                                        \
+        using Reply = rep_;                                          \
+        static constexpr const char* name = #name_;                  \
+        static constexpr size_t max_tail = tail_;                    \
+    };                                                               \
+    static_assert(sizeof(Header) + k_body_size<req_> + (tail_) <= k_max_datagram); \
+    static_assert(sizeof(Header) + k_body_size<rep_> <= k_max_datagram);
+CSRSS_MESSAGES(CSRSS_TRAITS_)
+#undef CSRSS_TRAITS_
+
+// The trace name of a message id, or nullptr when the id is not a message.
+inline const char* message_name(uint16_t id) {
+    switch (id) {
+#define CSRSS_NAME_(id_, name_, req_, rep_, tail_) \
+    case id_: return #name_;
+        CSRSS_MESSAGES(CSRSS_NAME_)
+#undef CSRSS_NAME_
+    }
+    return nullptr;
+}
+
+const char* status_name(Status s);
+
+}  // namespace winrun::csrss::proto
