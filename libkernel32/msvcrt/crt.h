@@ -7,6 +7,8 @@
 #include <vector>
 #include <algorithm>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "kernel32/k32.h"
 #include "wintypes.h"
@@ -70,7 +72,7 @@ void init_lowio();
 
 // ---- errno (startup.cpp): per thread, in msvcrt's numbering (same values as Linux for 1..42).
 int* errno_location();
-unsigned long* doserrno_location();
+uint32_t* doserrno_location();
 inline void set_errno(int e) { *errno_location() = e; }
 // Windows error -> errno, the msvcrt mapping (_dosmaperr).
 void dosmaperr(DWORD win_error);
@@ -97,5 +99,54 @@ void unlock_file(FILE* f);
 extern int g_app_type;
 extern int* p_fmode;
 inline int* p_fmode_value() { return p_fmode; }
+
+// ---- errno values as msvcrt numbers them (errno.h of the Windows SDK)
+constexpr int EPERM_ = 1, ENOENT_ = 2, ESRCH_ = 3, EINTR_ = 4, EIO_ = 5, ENXIO_ = 6, E2BIG_ = 7, ENOEXEC_ = 8,
+              EBADF_ = 9, ECHILD_ = 10, EAGAIN_ = 11, ENOMEM_ = 12, EACCES_ = 13, EFAULT_ = 14, EBUSY_ = 16,
+              EEXIST_ = 17, EXDEV_ = 18, ENODEV_ = 19, ENOTDIR_ = 20, EISDIR_ = 21, EINVAL_ = 22, ENFILE_ = 23,
+              EMFILE_ = 24, ENOTTY_ = 25, EFBIG_ = 27, ENOSPC_ = 28, ESPIPE_ = 29, EROFS_ = 30, EMLINK_ = 31,
+              EPIPE_ = 32, EDOM_ = 33, ERANGE_ = 34, EDEADLK_ = 36, ENAMETOOLONG_ = 38, ENOLCK_ = 39, ENOSYS_ = 40,
+              ENOTEMPTY_ = 41, EILSEQ_ = 42;
+// A Linux errno -> msvcrt errno, through the Windows error the same failure gives (as msvcrt sees
+// it: kernel32 fails with a Windows error, _dosmaperr maps it).
+void set_errno_from_linux(int linux_errno);
+
+// ---- ctype (ctype.cpp): the "C" locale tables
+constexpr uint16_t CT_UPPER = 0x1, CT_LOWER = 0x2, CT_DIGIT = 0x4, CT_SPACE = 0x8, CT_PUNCT = 0x10,
+                   CT_CONTROL = 0x20, CT_BLANK = 0x40, CT_HEX = 0x80, CT_ALPHA = 0x103, CT_LEADBYTE = 0x8000;
+extern const uint16_t k_ctype_c[257];  // index c + 1; [0] is EOF
+inline bool c_isspace(int c) { return c >= -1 && c <= 255 && (k_ctype_c[c + 1] & CT_SPACE); }
+inline bool c_isdigit(int c) { return c >= '0' && c <= '9'; }
+// GetStringTypeW(CT_CTYPE1) bits of one UTF-16 unit (what iswctype tests against).
+uint16_t wide_ctype(char16_t c);
+void init_ctype();
+void init_string();
+void init_math();
+
+// ---- environment (environ.cpp)
+void init_environ();
+
+// ---- time (time.cpp)
+void init_time();
+
+// ---- paths (dir.cpp): a Windows path as the program gave it -> the Linux path; on failure errno
+// is set (ENOENT for an unmapped drive) and the result is empty.
+bool linux_path_of(const char16_t* win, std::string& out);
+std::u16string narrow_to_wide(const char* s);  // through the ANSI code page, as msvcrt's *A paths go
+std::string wide_to_narrow(std::u16string_view s);
+
+// ---- functions one area file calls in another. The heap functions are declared here so that an
+// unqualified malloc/free inside namespace crt is msvcrt's (the process heap), never glibc's:
+// memory handed to the program must be freeable with the program's free().
+void* CDECL malloc(size_t n);
+void* CDECL calloc(size_t count, size_t size);
+void CDECL free(void* p);
+void* CDECL realloc(void* p, size_t n);
+char* CDECL _strdup(const char* s);
+char* CDECL strerror(int e);
+char16_t* CDECL _wgetenv(const char16_t* name);
+char* CDECL getenv(const char* name);
+int CDECL _wunlink(const char16_t* path);
+char* CDECL tmpnam(char* buf);
 
 }  // namespace winrun::crt

@@ -3,8 +3,14 @@
 
 namespace winrun::crt {
 using builtin::ExportPart;
-extern const ExportPart msvcrt_startup, msvcrt_lowio, msvcrt_stdio, msvcrt_heap, msvcrt_string;
-static const ExportPart* const k_parts[] = {&msvcrt_startup, &msvcrt_lowio, &msvcrt_stdio, &msvcrt_heap, &msvcrt_string};
+extern const ExportPart msvcrt_startup, msvcrt_lowio, msvcrt_stdio, msvcrt_heap, msvcrt_string, msvcrt_ctype,
+    msvcrt_mbcs, msvcrt_stdlib, msvcrt_environ, msvcrt_dir, msvcrt_time, msvcrt_math, msvcrt_locale, msvcrt_misc,
+    msvcrt_float;
+static const ExportPart* const k_parts[] = {
+    &msvcrt_startup, &msvcrt_lowio, &msvcrt_stdio,   &msvcrt_heap, &msvcrt_string, &msvcrt_ctype,  &msvcrt_mbcs,
+    &msvcrt_stdlib,  &msvcrt_environ, &msvcrt_dir,   &msvcrt_time, &msvcrt_math,   &msvcrt_locale, &msvcrt_misc,
+    &msvcrt_float,
+};
 }  // namespace winrun::crt
 
 namespace winrun::builtin {

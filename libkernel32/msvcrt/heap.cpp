@@ -1,5 +1,6 @@
 // malloc and friends: blocks come from the process heap (kernel32 HeapAlloc), as msvcrt's do, so
 // _msize reports the size asked for and memory can move between the two APIs as on Windows.
+#include <algorithm>
 #include <cstring>
 
 #include "builtin/builtin.h"
@@ -15,7 +16,6 @@ SIZE_T WINAPI HeapSize(HANDLE, DWORD, LPCVOID);
 
 namespace winrun::crt {
 
-constexpr int ENOMEM_ = 12;
 
 void* CDECL malloc(size_t n) {
     void* p = k32::HeapAlloc(k32::GetProcessHeap(), 0, n ? n : 1);
@@ -66,25 +66,55 @@ void* CDECL _recalloc(void* p, size_t count, size_t size) {
     return r;
 }
 
-// Aligned allocations keep the offset to the real block just before the returned pointer.
-void* CDECL _aligned_malloc(size_t n, size_t align) {
-    if (!align || (align & (align - 1))) {
+// Aligned allocations keep the real block's address just before the returned pointer; _aligned_
+// offset_malloc aligns p + offset instead of p.
+void* CDECL _aligned_offset_malloc(size_t n, size_t align, size_t offset) {
+    if (!align || (align & (align - 1)) || (n && offset >= n)) {
         set_errno(22);
         return nullptr;
     }
     if (align < sizeof(void*)) align = sizeof(void*);
-    char* raw = static_cast<char*>(malloc(n + align + sizeof(void*)));
+    // Two pointers of room: the back pointer sits in the word below p rounded down to 8 bytes.
+    char* raw = static_cast<char*>(malloc(n + align + 2 * sizeof(void*)));
     if (!raw) return nullptr;
-    uintptr_t a = (reinterpret_cast<uintptr_t>(raw) + sizeof(void*) + align - 1) & ~(uintptr_t(align) - 1);
-    reinterpret_cast<void**>(a)[-1] = raw;
+    uintptr_t a =
+        ((reinterpret_cast<uintptr_t>(raw) + 2 * sizeof(void*) + offset + align - 1) & ~(uintptr_t(align) - 1)) - offset;
+    reinterpret_cast<void**>(a & ~uintptr_t(sizeof(void*) - 1))[-1] = raw;
     return reinterpret_cast<void*>(a);
 }
+void* CDECL _aligned_malloc(size_t n, size_t align) { return _aligned_offset_malloc(n, align, 0); }
+namespace {
+void* aligned_base(void* p) { return reinterpret_cast<void**>(reinterpret_cast<uintptr_t>(p) & ~uintptr_t(sizeof(void*) - 1))[-1]; }
+}  // namespace
 void CDECL _aligned_free(void* p) {
-    if (p) free(static_cast<void**>(p)[-1]);
+    if (p) free(aligned_base(p));
 }
+void* CDECL _aligned_offset_realloc(void* p, size_t n, size_t align, size_t offset) {
+    if (!p) return _aligned_offset_malloc(n, align, offset);
+    if (!n) {
+        _aligned_free(p);
+        return nullptr;
+    }
+    void* base = aligned_base(p);
+    size_t old = _msize(base) - size_t(static_cast<char*>(p) - static_cast<char*>(base));
+    void* q = _aligned_offset_malloc(n, align, offset);
+    if (!q) return nullptr;
+    ::memcpy(q, p, std::min(old, n));
+    free(base);
+    return q;
+}
+void* CDECL _aligned_realloc(void* p, size_t n, size_t align) { return _aligned_offset_realloc(p, n, align, 0); }
+
+// The CRT heap is the process heap.
+HANDLE CDECL _get_heap_handle() { return k32::GetProcessHeap(); }
+int CDECL _heapchk() { return -2; }  // _HEAPOK
+int CDECL _heapmin() { return 0; }
+int CDECL _heapset(unsigned) { return -2; }  // _HEAPOK
 
 WR_EXPORT_PART(msvcrt_heap, WR_EXPORT(malloc), WR_EXPORT(calloc), WR_EXPORT(free), WR_EXPORT(realloc),
                WR_EXPORT(_msize), WR_EXPORT(_expand), WR_EXPORT(_recalloc), WR_EXPORT(_aligned_malloc),
-               WR_EXPORT(_aligned_free));
+               WR_EXPORT(_aligned_free), WR_EXPORT(_aligned_offset_malloc), WR_EXPORT(_aligned_realloc),
+               WR_EXPORT(_aligned_offset_realloc), WR_EXPORT(_get_heap_handle), WR_EXPORT(_heapchk),
+               WR_EXPORT(_heapmin), WR_EXPORT(_heapset));
 
 }  // namespace winrun::crt

@@ -17,11 +17,13 @@ HANDLE WINAPI GetStdHandle(DWORD);
 DWORD WINAPI GetFileType(HANDLE);
 BOOL WINAPI CloseHandle(HANDLE);
 HANDLE WINAPI CreateFileW(LPCWSTR, DWORD, DWORD, void*, DWORD, DWORD, HANDLE);
+BOOL WINAPI SetStdHandle(DWORD, HANDLE);
 }  // namespace winrun::k32
 
 namespace winrun::crt {
 
 namespace {
+int g_umask = 0;
 IoInfo g_fds[MAX_FDS];
 std::mutex g_fd_mutex;
 
@@ -250,13 +252,14 @@ int64_t CDECL _lseeki64(int fd, int64_t off, int whence) {
     io->osfile &= uint8_t(~OSF_EOF);
     return r;
 }
-long CDECL _lseek(int fd, long off, int whence) {
+// `long` is 32 bits on Windows.
+int32_t CDECL _lseek(int fd, int32_t off, int whence) {
     int64_t r = _lseeki64(fd, off, whence);
     if (r > 0x7FFFFFFF) {
         set_errno(22);
         return -1;
     }
-    return long(r);
+    return int32_t(r);
 }
 
 // _open: oflag as msvcrt defines it; pmode's _S_IWRITE (0x80) decides read-only on creation.
@@ -272,6 +275,7 @@ int CDECL _wopen(const char16_t* name, int oflag, ...) {
     else if (oflag & O_CREAT_) disp = 4;
     else if (oflag & O_TRUNC_) disp = 5;
     else disp = 3;
+    pmode &= ~g_umask;
     DWORD attrs = (oflag & O_CREAT_) && !(pmode & 0x80) ? 1 /* READONLY */ : 0x80;
     if (oflag & O_TEMPORARY_) attrs |= 0x04000000;
     HANDLE h = k32::CreateFileW(name, access, 3, nullptr, disp, attrs, nullptr);
@@ -289,6 +293,51 @@ int CDECL _wopen(const char16_t* name, int oflag, ...) {
     return fd;
 }
 
+// _sopen: _open with a sharing mode, which is not enforced (files open shared for read and write).
+int CDECL _wsopen(const char16_t* name, int oflag, int share, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, share);
+    int pmode = (oflag & O_CREAT_) ? __builtin_va_arg(ap, int) : 0x180;
+    __builtin_ms_va_end(ap);
+    return _wopen(name, oflag, pmode);
+}
+int CDECL _sopen(const char* name, int oflag, int share, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, share);
+    int pmode = (oflag & O_CREAT_) ? __builtin_va_arg(ap, int) : 0x180;
+    __builtin_ms_va_end(ap);
+    std::u16string w = k32::ansi_to_wide(name);
+    return _wopen(w.c_str(), oflag, pmode);
+}
+int CDECL _wsopen_s(int* fd, const char16_t* name, int oflag, int /*share*/, int pmode) {
+    if (!fd || !name) {
+        set_errno(22);
+        return 22;
+    }
+    *fd = _wopen(name, oflag, pmode);
+    return *fd < 0 ? *errno_location() : 0;
+}
+int CDECL _sopen_s(int* fd, const char* name, int oflag, int share, int pmode) {
+    if (!fd || !name) {
+        set_errno(22);
+        return 22;
+    }
+    std::u16string w = k32::ansi_to_wide(name);
+    return _wsopen_s(fd, w.c_str(), oflag, share, pmode);
+}
+// _creat: _open(name, _O_CREAT | _O_TRUNC | _O_RDWR, pmode).
+int CDECL _wcreat(const char16_t* name, int pmode) { return _wopen(name, O_CREAT_ | O_TRUNC_ | O_RDWR_, pmode); }
+int CDECL _creat(const char* name, int pmode) {
+    std::u16string w = k32::ansi_to_wide(name);
+    return _wcreat(w.c_str(), pmode);
+}
+// _umask: only _S_IWRITE (0x80) has an effect (a file created without it is read-only).
+int CDECL _umask(int mask) {
+    int old = g_umask;
+    g_umask = mask & 0x180;
+    return old;
+}
+
 int CDECL _open(const char* name, int oflag, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, oflag);
@@ -298,21 +347,47 @@ int CDECL _open(const char* name, int oflag, ...) {
     return _wopen(w.c_str(), oflag, pmode);
 }
 
+// _dup/_dup2 give the new fd a second handle to the same file object, as DuplicateHandle does: the
+// two share the file position, and the file closes with the last of them.
 int CDECL _dup(int fd) {
     IoInfo* io = ioinfo(fd);
     if (!io || !(io->osfile & OSF_OPEN)) {
         set_errno(9);
         return -1;
     }
-    int nfd = ::dup(io->linux_fd);
-    if (nfd < 0) {
-        dosmaperr(k32::error_from_errno(errno));
+    auto obj = k32::handle_get(io->handle);
+    if (!obj) {
+        set_errno(9);
         return -1;
     }
-    auto obj = std::make_shared<k32::FileObject>();
-    obj->fd = nfd;
     HANDLE h = k32::handle_alloc(std::move(obj));
-    return fd_alloc(h, uint8_t(io->osfile & ~OSF_NOINHERIT));
+    int nfd = fd_alloc(h, uint8_t(io->osfile & ~OSF_NOINHERIT));
+    if (nfd < 0) k32::CloseHandle(h);
+    return nfd;
+}
+
+// _dup2 closes fd2 if it is open; for 0, 1 and 2 the new handle also becomes the std handle.
+int CDECL _dup2(int fd1, int fd2) {
+    IoInfo* a = ioinfo(fd1);
+    IoInfo* b = ioinfo(fd2);
+    if (!a || !(a->osfile & OSF_OPEN) || !b) {
+        set_errno(9);
+        return -1;
+    }
+    if (fd1 == fd2) return 0;
+    auto obj = k32::handle_get(a->handle);
+    if (!obj) {
+        set_errno(9);
+        return -1;
+    }
+    if (b->osfile & OSF_OPEN) _close(fd2);
+    HANDLE h = k32::handle_alloc(std::move(obj));
+    {
+        std::lock_guard lock(g_fd_mutex);
+        *b = IoInfo{h, a->linux_fd, uint8_t(a->osfile & ~OSF_NOINHERIT), 10};
+    }
+    if (fd2 <= 2) k32::SetStdHandle(DWORD(-10 - fd2), h);
+    return 0;
 }
 
 int CDECL _commit(int fd) {
@@ -331,6 +406,7 @@ int CDECL _commit(int fd) {
 WR_EXPORT_PART(msvcrt_lowio,
     WR_EXPORT(_write), WR_EXPORT(_read), WR_EXPORT(_setmode), WR_EXPORT(_isatty), WR_EXPORT(_get_osfhandle),
     WR_EXPORT(_open_osfhandle), WR_EXPORT(_close), WR_EXPORT(_lseeki64), WR_EXPORT(_lseek), WR_EXPORT(_wopen),
-    WR_EXPORT(_open), WR_EXPORT(_dup), WR_EXPORT(_commit));
+    WR_EXPORT(_open), WR_EXPORT(_dup), WR_EXPORT(_dup2), WR_EXPORT(_commit), WR_EXPORT(_wsopen), WR_EXPORT(_sopen),
+    WR_EXPORT(_wsopen_s), WR_EXPORT(_sopen_s), WR_EXPORT(_wcreat), WR_EXPORT(_creat), WR_EXPORT(_umask));
 
 }  // namespace winrun::crt

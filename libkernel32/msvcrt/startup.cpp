@@ -17,6 +17,7 @@ HANDLE WINAPI GetProcessHeap();
 LPVOID WINAPI HeapAlloc(HANDLE, DWORD, SIZE_T);
 BOOL WINAPI HeapFree(HANDLE, DWORD, LPVOID);
 LPVOID WINAPI HeapReAlloc(HANDLE, DWORD, LPVOID, SIZE_T);
+DWORD WINAPI GetModuleFileNameW(HMODULE, LPWSTR, DWORD);
 void WINAPI EnterCriticalSection(RTL_CRITICAL_SECTION*);
 void WINAPI LeaveCriticalSection(RTL_CRITICAL_SECTION*);
 void WINAPI InitializeCriticalSection(RTL_CRITICAL_SECTION*);
@@ -29,10 +30,8 @@ int g_app_type = 0;
 // Data exports: each pointer is set to its storage inside msvcrt.dll's image at load.
 char** p_acmdln;
 char16_t** p_wcmdln;
-char*** p_initenv;
-char16_t*** p_winitenv;
-char*** p_environ;
-char16_t*** p_wenviron;
+extern char*** p_initenv;     // environ.cpp
+extern char16_t*** p_winitenv;
 int* p_argc;
 char*** p_argv;
 char16_t*** p_wargv;
@@ -43,6 +42,8 @@ unsigned* p_osver;
 unsigned* p_winver;
 unsigned* p_winmajor;
 unsigned* p_winminor;
+char** p_pgmptr;
+char16_t** p_wpgmptr;
 
 namespace {
 RTL_CRITICAL_SECTION g_locks[TOTAL_LOCKS + 20];
@@ -51,13 +52,11 @@ using OnExitFn = int(CDECL*)();
 std::vector<OnExitFn> g_onexit;
 bool g_no_flush_at_detach = false;
 thread_local int t_errno = 0;
-thread_local unsigned long t_doserrno = 0;
+thread_local uint32_t t_doserrno = 0;
 
 // The program's own copy of its arguments and environment, parsed once.
 std::vector<char*> g_argv_a;
 std::vector<char16_t*> g_argv_w;
-std::vector<char*> g_env_a;
-std::vector<char16_t*> g_env_w;
 
 // Splits a command line the way msvcrt's start-up code does (the VC6-era rules of msvcrt.dll):
 //  - argv[0] runs to the next space, or between quotes when it starts with one (no escapes);
@@ -119,21 +118,10 @@ void build_args() {
     g_argv_a.push_back(nullptr);
     for (auto& a : split_command_line(*p_wcmdln)) g_argv_w.push_back(dup_string(a));
     g_argv_w.push_back(nullptr);
-    std::u16string block = k32::environment_block();
-    for (size_t i = 0; i < block.size() && block[i];) {
-        std::u16string e(block.c_str() + i);
-        i += e.size() + 1;
-        if (e[0] == u'=') continue;  // msvcrt hides the "=C:=C:\..." entries
-        g_env_w.push_back(dup_string(e));
-        g_env_a.push_back(dup_string(k32::wide_to_ansi(e)));
-    }
-    g_env_a.push_back(nullptr);
-    g_env_w.push_back(nullptr);
     *p_argc = int(g_argv_a.size() - 1);
     *p_argv = g_argv_a.data();
     *p_wargv = g_argv_w.data();
-    *p_environ = *p_initenv = g_env_a.data();
-    *p_wenviron = *p_winitenv = g_env_w.data();
+    init_environ();
 }
 
 void run_onexit() {
@@ -143,6 +131,18 @@ void run_onexit() {
         fns.swap(g_onexit);
     }
     for (auto it = fns.rbegin(); it != fns.rend(); ++it) (*it)();
+}
+
+// _pgmptr/_wpgmptr: the full path of the program, as GetModuleFileName(NULL) gives it.
+void set_program_path() {
+    static char16_t wpath[32768];
+    DWORD n = k32::GetModuleFileNameW(nullptr, wpath, 32768);
+    if (!n || n >= 32768) n = 0;
+    wpath[n] = 0;
+    static std::string apath;
+    apath = k32::wide_to_ansi(std::u16string_view(wpath, n));
+    *p_wpgmptr = wpath;
+    *p_pgmptr = apath.data();
 }
 
 void msvcrt_attach(uint32_t reason) {
@@ -156,6 +156,11 @@ void msvcrt_attach(uint32_t reason) {
         *p_winmajor = 6;
         *p_winminor = 2;
         *p_winver = (6u << 8) | 2u;
+        set_program_path();
+        init_ctype();
+        init_string();
+        init_time();
+        init_math();
         build_args();
         init_lowio();
         init_stdio();
@@ -167,7 +172,7 @@ void msvcrt_attach(uint32_t reason) {
 }  // namespace
 
 int* errno_location() { return &t_errno; }
-unsigned long* doserrno_location() { return &t_doserrno; }
+uint32_t* doserrno_location() { return &t_doserrno; }
 
 void lock(int n) {
     if (n >= 0 && n < int(std::size(g_locks))) k32::EnterCriticalSection(&g_locks[n]);
@@ -176,26 +181,29 @@ void unlock(int n) {
     if (n >= 0 && n < int(std::size(g_locks))) k32::LeaveCriticalSection(&g_locks[n]);
 }
 
-// msvcrt's _dosmaperr table: Windows error -> errno.
+// msvcrt's _dosmaperr: Windows error -> errno (the Visual C++ CRT table, dosmap.c); anything not
+// listed is EINVAL.
 void dosmaperr(DWORD e) {
     *doserrno_location() = e;
-    int r;
-    switch (e) {
-    case 2: case 3: case 15: case 18: case 53: case 161: case 206: r = 2; break;  // ENOENT
-    case 4: r = 24; break;                                                        // EMFILE
-    case 5: case 16: case 19: case 32: case 33: case 65: case 82: case 89: case 108: case 145: r = 13; break;  // EACCES
-    case 6: r = 9; break;                                                         // EBADF
-    case 7: case 8: case 14: r = 12; break;                                       // ENOMEM
-    case 17: r = 18; break;                                                       // EXDEV
-    case 80: case 183: r = 17; break;                                             // EEXIST
-    case 109: r = 32; break;                                                      // EPIPE
-    case 112: r = 28; break;                                                      // ENOSPC
-    case 131: case 87: case 1: r = 22; break;                                     // EINVAL
-    case 188: case 189: case 190: case 191: case 192: case 193: case 194: case 195: case 196: case 197:
-    case 198: case 199: case 200: case 201: case 202: r = 8; break;               // ENOEXEC
-    default: r = 22; break;
-    }
-    set_errno(r);
+    struct Map {
+        DWORD win;
+        int err;
+    };
+    static const Map k_map[] = {
+        {1, EINVAL_},    {2, ENOENT_},   {3, ENOENT_},   {4, EMFILE_},   {5, EACCES_},   {6, EBADF_},
+        {7, ENOMEM_},    {8, ENOMEM_},   {9, ENOMEM_},   {10, E2BIG_},   {11, ENOEXEC_}, {12, EINVAL_},
+        {13, EINVAL_},   {15, ENOENT_},  {16, EACCES_},  {17, EXDEV_},   {18, ENOENT_},  {33, EACCES_},
+        {53, ENOENT_},   {65, EACCES_},  {67, ENOENT_},  {80, EEXIST_},  {82, EACCES_},  {83, EACCES_},
+        {87, EINVAL_},   {89, EAGAIN_},  {108, EACCES_}, {109, EPIPE_},  {112, ENOSPC_}, {114, EBADF_},
+        {128, ECHILD_},  {129, ECHILD_}, {130, EBADF_},  {131, EINVAL_}, {132, EACCES_}, {145, ENOTEMPTY_},
+        {158, EACCES_},  {161, ENOENT_}, {164, EAGAIN_}, {167, EACCES_}, {183, EEXIST_}, {206, ENOENT_},
+        {215, EAGAIN_},  {1816, ENOMEM_},
+    };
+    for (const auto& m : k_map)
+        if (m.win == e) return set_errno(m.err);
+    if (e >= 19 && e <= 36) return set_errno(EACCES_);    // write-protect .. sharing buffer exceeded
+    if (e >= 188 && e <= 202) return set_errno(ENOEXEC_); // invalid executable formats
+    set_errno(EINVAL_);
 }
 
 // ---- exported ---------------------------------------------------------------------------------
@@ -230,20 +238,27 @@ int CDECL _initterm_e(InitFnE* begin, InitFnE* end) {
 }
 
 void CDECL __set_app_type(int t) { g_app_type = t; }
-void CDECL __setusermatherr(void*) {}
 int* CDECL __p___argc() { return p_argc; }
 char*** CDECL __p___argv() { return p_argv; }
 char16_t*** CDECL __p___wargv() { return p_wargv; }
-char*** CDECL __p__environ() { return p_environ; }
-char16_t*** CDECL __p__wenviron() { return p_wenviron; }
-char*** CDECL __p___initenv() { return p_initenv; }
-char16_t*** CDECL __p___winitenv() { return p_winitenv; }
 char** CDECL __p__acmdln() { return p_acmdln; }
 char16_t** CDECL __p__wcmdln() { return p_wcmdln; }
 int* CDECL __p__fmode() { return p_fmode; }
 int* CDECL __p__commode() { return p_commode; }
+char** CDECL __p__pgmptr() { return p_pgmptr; }
+char16_t** CDECL __p__wpgmptr() { return p_wpgmptr; }
+int CDECL _get_pgmptr(char** out) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = *p_pgmptr;
+    return 0;
+}
+int CDECL _get_wpgmptr(char16_t** out) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = *p_wpgmptr;
+    return 0;
+}
 int* CDECL _errno() { return errno_location(); }
-unsigned long* CDECL __doserrno() { return doserrno_location(); }
+uint32_t* CDECL __doserrno() { return doserrno_location(); }
 
 OnExitFn CDECL _onexit(OnExitFn fn) {
     std::lock_guard lock(g_exit_mutex);
@@ -338,50 +353,49 @@ int CDECL raise(int sig) {
     abort_now();
 }
 
+// _amsg_exit: the run-time error banner and message for a console program, then exit code 255.
 [[noreturn]] void CDECL _amsg_exit(int n) {
-    std::string msg = fmt::format("runtime error R60{:02d}\r\n", n);
+    const char* what = nullptr;
+    switch (n) {
+    case 2: what = "- floating point not loaded"; break;
+    case 8: what = "- not enough space for arguments"; break;
+    case 9: what = "- not enough space for environment"; break;
+    case 16: what = "- not enough space for thread data"; break;
+    case 17: what = "- unexpected multithread lock error"; break;
+    case 18: what = "- unexpected heap error"; break;
+    case 19: what = "- unable to open console device"; break;
+    case 24: what = "- not enough space for _onexit/atexit table"; break;
+    case 25: what = "- pure virtual function call"; break;
+    case 26: what = "- not enough space for stdio initialization"; break;
+    case 27: what = "- not enough space for lowio initialization"; break;
+    case 28: what = "- unable to initialize heap"; break;
+    default: break;
+    }
+    std::string msg = fmt::format("\r\nruntime error R60{:02d}\r\n", n);
+    if (what) msg += std::string(what) + "\r\n";
     (void)!::write(2, msg.data(), msg.size());
     g_no_flush_at_detach = true;
     k32::exit_process(255);
 }
 
-// ---- locale bits the mingw CRT asks for --------------------------------------------------------
-struct Lconv {
-    const char *decimal_point, *thousands_sep, *grouping, *int_curr_symbol, *currency_symbol, *mon_decimal_point,
-        *mon_thousands_sep, *mon_grouping, *positive_sign, *negative_sign;
-    char int_frac_digits, frac_digits, p_cs_precedes, p_sep_by_space, n_cs_precedes, n_sep_by_space, p_sign_posn,
-        n_sign_posn;
-};
-static Lconv g_lconv = {".", "", "", "", "", "", "", "", "", "", 127, 127, 127, 127, 127, 127, 127, 127};
-Lconv* CDECL localeconv() { return &g_lconv; }
-// The "C" locale has code page 0 in msvcrt (bytes are taken as they are).
-unsigned CDECL ___lc_codepage_func() { return 0; }
-int CDECL ___mb_cur_max_func() { return *p_mb_cur_max; }
-int* CDECL __p___mb_cur_max() { return p_mb_cur_max; }
 void CDECL _lock(int n) { lock(n); }
 void CDECL _unlock(int n) { unlock(n); }
 
-unsigned CDECL _controlfp(unsigned, unsigned) { return 0x9001F; }  // _CW_DEFAULT for x64
-void CDECL _fpreset() {}
-unsigned CDECL _clearfp() { return 0; }
-unsigned CDECL _statusfp() { return 0; }
 
 WR_EXPORT_PART(msvcrt_startup,
-    WR_DATA("_acmdln", p_acmdln, 8), WR_DATA("_wcmdln", p_wcmdln, 8), WR_DATA("__initenv", p_initenv, 8),
-    WR_DATA("__winitenv", p_winitenv, 8), WR_DATA("_environ", p_environ, 8), WR_DATA("_wenviron", p_wenviron, 8),
+    WR_DATA("_acmdln", p_acmdln, 8), WR_DATA("_wcmdln", p_wcmdln, 8),
     WR_DATA("__argc", p_argc, 4), WR_DATA("__argv", p_argv, 8), WR_DATA("__wargv", p_wargv, 8),
     WR_DATA("_commode", p_commode, 4), WR_DATA("_fmode", p_fmode, 4), WR_DATA("__mb_cur_max", p_mb_cur_max, 4),
     WR_DATA("_osver", p_osver, 4), WR_DATA("_winver", p_winver, 4), WR_DATA("_winmajor", p_winmajor, 4),
-    WR_DATA("_winminor", p_winminor, 4),
+    WR_DATA("_winminor", p_winminor, 4), WR_DATA("_pgmptr", p_pgmptr, 8), WR_DATA("_wpgmptr", p_wpgmptr, 8),
+    WR_EXPORT(__p__pgmptr), WR_EXPORT(__p__wpgmptr), WR_EXPORT(_get_pgmptr), WR_EXPORT(_get_wpgmptr),
     WR_EXPORT(__getmainargs), WR_EXPORT(__wgetmainargs), WR_EXPORT(_initterm), WR_EXPORT(_initterm_e),
-    WR_EXPORT(__set_app_type), WR_EXPORT(__setusermatherr), WR_EXPORT(__p___argc), WR_EXPORT(__p___argv),
-    WR_EXPORT(__p___wargv), WR_EXPORT(__p__environ), WR_EXPORT(__p__wenviron), WR_EXPORT(__p___initenv),
-    WR_EXPORT(__p___winitenv), WR_EXPORT(__p__acmdln), WR_EXPORT(__p__wcmdln), WR_EXPORT(__p__fmode),
+    WR_EXPORT(__set_app_type), WR_EXPORT(__p___argc), WR_EXPORT(__p___argv),
+    WR_EXPORT(__p___wargv), WR_EXPORT(__p__acmdln), WR_EXPORT(__p__wcmdln), WR_EXPORT(__p__fmode),
     WR_EXPORT(__p__commode), WR_EXPORT(_errno), WR_EXPORT(__doserrno), WR_EXPORT(_onexit), WR_EXPORT(atexit),
     WR_EXPORT(__dllonexit), WR_EXPORT(_cexit), WR_EXPORT(_c_exit), WR_EXPORT(exit), WR_EXPORT(_exit),
-    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(localeconv),
-    WR_EXPORT(___lc_codepage_func), WR_EXPORT(___mb_cur_max_func), WR_EXPORT(__p___mb_cur_max), WR_EXPORT(_lock),
-    WR_EXPORT(_unlock), WR_EXPORT(_controlfp), WR_EXPORT(_fpreset), WR_EXPORT(_clearfp), WR_EXPORT(_statusfp));
+    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(_lock),
+    WR_EXPORT(_unlock));
 
 }  // namespace winrun::crt
 

@@ -5,6 +5,7 @@
 // other thread can race; the _lock_file count stays balanced because both sides skip together).
 #include <unistd.h>
 
+#include <climits>
 #include <cstring>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "unicode.h"
 
 namespace winrun::k32 {
+DWORD WINAPI GetTempPathW(DWORD, LPWSTR);
 void WINAPI EnterCriticalSection(RTL_CRITICAL_SECTION*);
 void WINAPI LeaveCriticalSection(RTL_CRITICAL_SECTION*);
 void WINAPI InitializeCriticalSection(RTL_CRITICAL_SECTION*);
@@ -387,6 +389,8 @@ int CDECL fclose(FILE* f) {
         r = flush_stream(f);
         if (f->_flag & IOMYBUF) free(f->_base);
         if (_close(f->_file) < 0) r = CRT_EOF;
+        if (f->_tmpfname) free(f->_tmpfname);  // tmpfile's name (the file itself goes with the fd)
+        f->_tmpfname = nullptr;
         f->_flag = 0;
         f->_base = f->_ptr = nullptr;
         f->_cnt = 0;
@@ -405,7 +409,15 @@ int64_t CDECL _ftelli64(FILE* f) {
     Locked l(f);
     int64_t pos = _lseeki64(f->_file, 0, 1);
     if (pos < 0) return -1;
-    if (f->_flag & IOWRT && f->_base) return pos + (f->_ptr - f->_base);
+    if (f->_flag & IOWRT && f->_base) {
+        // In text mode each buffered LF goes to disk as CR LF: count it twice.
+        int64_t pending = f->_ptr - f->_base;
+        IoInfo* io = ioinfo(f->_file);
+        if (io && (io->osfile & OSF_TEXT))
+            for (const char* p = f->_base; p < f->_ptr; p++)
+                if (*p == '\n') pending++;
+        return pos + pending;
+    }
     if (f->_flag & IOREAD) {
         // In text mode each buffered LF stood for CR LF on disk unless the CR was dropped: count
         // the bytes the buffer still holds as they are on disk.
@@ -418,7 +430,15 @@ int64_t CDECL _ftelli64(FILE* f) {
     }
     return pos;
 }
-long CDECL ftell(FILE* f) { return long(_ftelli64(f)); }
+// `long` is 32 bits on Windows: a position beyond 2 GiB does not fit.
+int32_t CDECL ftell(FILE* f) {
+    int64_t r = _ftelli64(f);
+    if (r > INT32_MAX) {
+        set_errno(EINVAL_);
+        return -1;
+    }
+    return int32_t(r);
+}
 
 int CDECL _fseeki64(FILE* f, int64_t off, int whence) {
     if (whence < 0 || whence > 2) {
@@ -435,7 +455,7 @@ int CDECL _fseeki64(FILE* f, int64_t off, int whence) {
     if (f->_flag & IORW) f->_flag &= ~(IOWRT | IOREAD);
     return _lseeki64(f->_file, off, whence) < 0 ? -1 : 0;
 }
-int CDECL fseek(FILE* f, long off, int whence) { return _fseeki64(f, off, whence); }
+int CDECL fseek(FILE* f, int32_t off, int whence) { return _fseeki64(f, off, whence); }
 void CDECL rewind(FILE* f) {
     _fseeki64(f, 0, 0);
     f->_flag &= ~IOERR;
@@ -526,15 +546,20 @@ int CDECL _scprintf(const char* fmt, ...) {
     return r;
 }
 
+int fputwc_nolock(char16_t wc, FILE* f);
+// The wide printf family on a narrow stream goes through fputwc: each character converted in the
+// "C" locale in text mode (one that has no byte form fails the call), two raw bytes in binary mode.
 int CDECL vfwprintf(FILE* f, const char16_t* fmt, __builtin_ms_va_list ap) {
     std::u16string out;
     WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
     int r = format_wprintf(out, fmt, a);
     if (r < 0) return r;
-    // A narrow stream in text mode gets the characters converted to the ANSI code page.
-    put_string(f, k32::wide_to_ansi(out));
+    Locked l(f);
+    for (char16_t c : out)
+        if (fputwc_nolock(c, f) == 0xFFFF) return -1;
     return r;
 }
+
 int CDECL fwprintf(FILE* f, const char16_t* fmt, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, fmt);
@@ -643,7 +668,459 @@ int CDECL scanf(const char* fmt, ...) {
     return r;
 }
 
-void CDECL perror(const char* s);
+// ---- the "_s" printf family -----------------------------------------------------------------------------
+// Formatting as the plain functions (%n is refused either way). The counted forms follow
+// _vsnprintf_s: at most `count` characters (all with _TRUNCATE), always NUL-terminated; output that
+// does not fit the buffer is an error (buffer emptied, ERANGE, -1) unless _TRUNCATE was given, in
+// which case what fits is kept and the result is -1.
+namespace {
+template <typename C>
+int secure_copy(C* buf, size_t size, size_t count, const std::basic_string<C>& s, int r) {
+    constexpr size_t TRUNCATE_ = size_t(-1);
+    if (!buf || !size) return set_errno(EINVAL_), -1;
+    if (r < 0) {
+        buf[0] = 0;
+        return r;
+    }
+    size_t len = s.size(), limit = count == TRUNCATE_ ? len : std::min(len, count);
+    if (limit > size - 1) {
+        if (count == TRUNCATE_) {
+            std::memcpy(buf, s.data(), (size - 1) * sizeof(C));
+            buf[size - 1] = 0;
+            return -1;
+        }
+        buf[0] = 0;
+        return set_errno(ERANGE_), -1;
+    }
+    std::memcpy(buf, s.data(), limit * sizeof(C));
+    buf[limit] = 0;
+    return limit < len ? -1 : int(len);
+}
+}  // namespace
+
+int CDECL _vsnprintf_s(char* buf, size_t size, size_t count, const char* fmt, __builtin_ms_va_list ap) {
+    if (!fmt) return set_errno(EINVAL_), -1;
+    std::string out;
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    int r = format_printf(out, fmt, a);
+    return secure_copy(buf, size, count, out, r);
+}
+int CDECL _snprintf_s(char* buf, size_t size, size_t count, const char* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = _vsnprintf_s(buf, size, count, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vsprintf_s(char* buf, size_t size, const char* fmt, __builtin_ms_va_list ap) {
+    return _vsnprintf_s(buf, size, size - 1, fmt, ap);
+}
+int CDECL sprintf_s(char* buf, size_t size, const char* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vsprintf_s(buf, size, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL _vsnwprintf_s(char16_t* buf, size_t size, size_t count, const char16_t* fmt, __builtin_ms_va_list ap) {
+    if (!fmt) return set_errno(EINVAL_), -1;
+    std::u16string out;
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    int r = format_wprintf(out, fmt, a);
+    return secure_copy(buf, size, count, out, r);
+}
+int CDECL _snwprintf_s(char16_t* buf, size_t size, size_t count, const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = _vsnwprintf_s(buf, size, count, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vswprintf_s(char16_t* buf, size_t size, const char16_t* fmt, __builtin_ms_va_list ap) {
+    return _vsnwprintf_s(buf, size, size - 1, fmt, ap);
+}
+int CDECL swprintf_s(char16_t* buf, size_t size, const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vswprintf_s(buf, size, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vfprintf_s(FILE* f, const char* fmt, __builtin_ms_va_list ap) {
+    if (!f || !fmt) return set_errno(EINVAL_), -1;
+    return vfprintf(f, fmt, ap);
+}
+int CDECL fprintf_s(FILE* f, const char* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vfprintf_s(f, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vprintf_s(const char* fmt, __builtin_ms_va_list ap) { return vfprintf_s(g_iob + 1, fmt, ap); }
+int CDECL printf_s(const char* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vfprintf_s(g_iob + 1, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vfwprintf_s(FILE* f, const char16_t* fmt, __builtin_ms_va_list ap) {
+    if (!f || !fmt) return set_errno(EINVAL_), -1;
+    return vfwprintf(f, fmt, ap);
+}
+int CDECL fwprintf_s(FILE* f, const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vfwprintf_s(f, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL vwprintf_s(const char16_t* fmt, __builtin_ms_va_list ap) { return vfwprintf_s(g_iob + 1, fmt, ap); }
+int CDECL wprintf_s(const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = vfwprintf_s(g_iob + 1, fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+
+// ---- positions ------------------------------------------------------------------------------------------
+// fpos_t is a 64-bit file offset in msvcrt.
+int CDECL fgetpos(FILE* f, int64_t* pos) {
+    if (!f || !pos) return set_errno(EINVAL_), -1;
+    *pos = _ftelli64(f);
+    return *pos < 0 ? -1 : 0;
+}
+int CDECL fsetpos(FILE* f, const int64_t* pos) {
+    if (!f || !pos) return set_errno(EINVAL_), -1;
+    return _fseeki64(f, *pos, 0);
+}
+
+// ---- wide characters on (narrow) streams ------------------------------------------------------------------
+// A text-mode stream converts in the "C" locale: one byte per character, and a character above
+// 0xFF cannot be written (EILSEQ, WEOF). A binary-mode stream carries the UTF-16 units as two bytes,
+// low byte first.
+namespace {
+constexpr char16_t WEOF_ = 0xFFFF;
+bool text_stream(FILE* f) {
+    IoInfo* io = ioinfo(f->_file);
+    return io && (io->osfile & OSF_TEXT);
+}
+char16_t fgetwc_nolock(FILE* f) {
+    if (text_stream(f)) {
+        int c = getc_nolock(f);
+        return c == CRT_EOF ? WEOF_ : char16_t(c);
+    }
+    int lo = getc_nolock(f);
+    if (lo == CRT_EOF) return WEOF_;
+    int hi = getc_nolock(f);
+    if (hi == CRT_EOF) {
+        f->_flag |= IOEOF;
+        return WEOF_;
+    }
+    return char16_t(lo | (hi << 8));
+}
+}  // namespace
+
+int fputwc_nolock(char16_t wc, FILE* f) {
+    if (text_stream(f)) {
+        if (wc > 0xFF) {
+            set_errno(EILSEQ_);
+            return WEOF_;
+        }
+        return putc_nolock(wc, f) == CRT_EOF ? WEOF_ : wc;
+    }
+    if (putc_nolock(wc & 0xFF, f) == CRT_EOF || putc_nolock(wc >> 8, f) == CRT_EOF) return WEOF_;
+    return wc;
+}
+
+char16_t CDECL fgetwc(FILE* f) {
+    Locked l(f);
+    return fgetwc_nolock(f);
+}
+char16_t CDECL fputwc(char16_t wc, FILE* f) {
+    Locked l(f);
+    return char16_t(fputwc_nolock(wc, f));
+}
+char16_t CDECL _fgetwchar() { return fgetwc(g_iob); }
+char16_t CDECL _fputwchar(char16_t wc) { return fputwc(wc, g_iob + 1); }
+char16_t CDECL ungetwc(char16_t wc, FILE* f) {
+    if (wc == WEOF_) return WEOF_;
+    Locked l(f);
+    if (text_stream(f)) {
+        if (wc > 0xFF) return WEOF_;
+        return ungetc(wc, f) == CRT_EOF ? WEOF_ : wc;
+    }
+    if (ungetc(wc >> 8, f) == CRT_EOF || ungetc(wc & 0xFF, f) == CRT_EOF) return WEOF_;
+    return wc;
+}
+int CDECL fputws(const char16_t* s, FILE* f) {
+    if (!s || !f) return set_errno(EINVAL_), -1;
+    Locked l(f);
+    for (; *s; s++)
+        if (fputwc_nolock(*s, f) == WEOF_) return -1;
+    return 0;
+}
+char16_t* CDECL fgetws(char16_t* s, int n, FILE* f) {
+    if (!s || n <= 0 || !f) return set_errno(EINVAL_), nullptr;
+    Locked l(f);
+    int i = 0;
+    while (i < n - 1) {
+        char16_t c = fgetwc_nolock(f);
+        if (c == WEOF_) {
+            if (i == 0) return nullptr;
+            break;
+        }
+        s[i++] = c;
+        if (c == u'\n') break;
+    }
+    s[i] = 0;
+    return s;
+}
+int CDECL _putws(const char16_t* s) {
+    FILE* f = g_iob + 1;
+    if (fputws(s, f) < 0) return -1;
+    return fputwc(u'\n', f) == WEOF_ ? -1 : 0;
+}
+// gets/_getws: one line from stdin without its '\n'; NULL at end of input with nothing read.
+char* CDECL gets(char* s) {
+    FILE* f = g_iob;
+    Locked l(f);
+    int c, i = 0;
+    while ((c = getc_nolock(f)) != CRT_EOF && c != '\n') s[i++] = char(c);
+    if (c == CRT_EOF && i == 0) return nullptr;
+    s[i] = 0;
+    return s;
+}
+char16_t* CDECL _getws(char16_t* s) {
+    FILE* f = g_iob;
+    Locked l(f);
+    char16_t c;
+    int i = 0;
+    while ((c = fgetwc_nolock(f)) != WEOF_ && c != u'\n') s[i++] = c;
+    if (c == WEOF_ && i == 0) return nullptr;
+    s[i] = 0;
+    return s;
+}
+int CDECL _fgetchar() { return fgetc(g_iob); }
+int CDECL _fputchar(int c) { return fputc(c, g_iob + 1); }
+// _getw/_putw: an int as its four bytes.
+int CDECL _getw(FILE* f) {
+    Locked l(f);
+    unsigned char b[4];
+    for (int i = 0; i < 4; i++) {
+        int c = getc_nolock(f);
+        if (c == CRT_EOF) return CRT_EOF;
+        b[i] = static_cast<unsigned char>(c);
+    }
+    int v;
+    std::memcpy(&v, b, 4);
+    return v;
+}
+int CDECL _putw(int w, FILE* f) {
+    Locked l(f);
+    unsigned char b[4];
+    std::memcpy(b, &w, 4);
+    for (int i = 0; i < 4; i++)
+        if (putc_nolock(b[i], f) == CRT_EOF) return CRT_EOF;
+    return w;
+}
+
+// ---- perror --------------------------------------------------------------------------------------------
+// "s: message\n" (or just the message) written to fd 2 with _write, not through the stderr stream.
+void CDECL perror(const char* s) {
+    std::string m;
+    if (s && *s) m = std::string(s) + ": ";
+    m += strerror(*errno_location());
+    m += "\n";
+    crt_write(2, m.data(), unsigned(m.size()));
+}
+void CDECL _wperror(const char16_t* s) {
+    std::string m;
+    if (s && *s) m = wide_to_narrow(wview(s)) + ": ";
+    m += strerror(*errno_location());
+    m += "\n";
+    crt_write(2, m.data(), unsigned(m.size()));
+}
+
+// ---- more ways to open and close streams ---------------------------------------------------------------
+int CDECL _fcloseall() {
+    int n = 0;
+    for (int i = 3; i < IOB_ENTRIES; i++)
+        if (g_iob[i]._flag & (IOREAD | IOWRT | IORW)) {
+            fclose(&g_iob[i]);
+            n++;
+        }
+    for (FileEx* fx : open_files()) {
+        fclose(&fx->file);
+        n++;
+    }
+    return n;
+}
+
+// freopen keeps the FILE (stdout stays stdout): whatever it had open is flushed and closed, then the
+// new file is opened into it (and takes the lowest free fd, which is the old one for 0, 1 and 2).
+FILE* CDECL _wfreopen(const char16_t* name, const char16_t* mode, FILE* f) {
+    if (!name || !mode || !f) return set_errno(EINVAL_), nullptr;
+    std::string m = utf16_to_utf8(wview(mode));
+    Locked l(f);
+    if (f->_flag & (IOREAD | IOWRT | IORW)) {
+        flush_stream(f);
+        if (f->_flag & IOMYBUF) free(f->_base);
+        _close(f->_file);
+    }
+    if (f->_tmpfname) free(f->_tmpfname);
+    f->_flag = 0;
+    f->_base = f->_ptr = f->_tmpfname = nullptr;
+    f->_cnt = f->_bufsiz = f->_charbuf = 0;
+    f->_file = -1;
+    int oflag, sflag;
+    if (!parse_mode(m.c_str(), oflag, sflag)) return set_errno(EINVAL_), nullptr;
+    int fd = _wopen(name, oflag, 0x180);
+    if (fd < 0) return nullptr;
+    f->_file = fd;
+    f->_flag = sflag;
+    return f;
+}
+FILE* CDECL freopen(const char* name, const char* mode, FILE* f) {
+    if (!name || !mode) return set_errno(EINVAL_), nullptr;
+    std::u16string w = narrow_to_wide(name), wm = narrow_to_wide(mode);
+    return _wfreopen(w.c_str(), wm.c_str(), f);
+}
+int CDECL freopen_s(FILE** out, const char* name, const char* mode, FILE* f) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = freopen(name, mode, f);
+    return *out ? 0 : *errno_location();
+}
+// The share flag of _fsopen is not enforced (files are opened shared for reading and writing).
+FILE* CDECL _fsopen(const char* name, const char* mode, int /*share*/) { return fopen(name, mode); }
+FILE* CDECL _wfsopen(const char16_t* name, const char16_t* mode, int /*share*/) { return _wfopen(name, mode); }
+int CDECL fopen_s(FILE** out, const char* name, const char* mode) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = fopen(name, mode);
+    return *out ? 0 : *errno_location();
+}
+int CDECL _wfopen_s(FILE** out, const char16_t* name, const char16_t* mode) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = _wfopen(name, mode);
+    return *out ? 0 : *errno_location();
+}
+FILE* CDECL _wfdopen(int fd, const char16_t* mode) {
+    if (!mode) return set_errno(EINVAL_), nullptr;
+    std::string m = utf16_to_utf8(wview(mode));
+    return _fdopen(fd, m.c_str());
+}
+
+// tmpfile: a "w+b" file that is deleted when closed, named by tmpnam in the root of the current
+// drive as msvcrt.dll does. Where that root is not writable (Z:\ is the Linux root) the file goes to
+// the temporary directory instead, so that the program still gets its file.
+FILE* CDECL tmpfile() {
+    char name[260];
+    if (!tmpnam(name)) return nullptr;
+    constexpr int oflag = O_CREAT_ | O_EXCL_ | O_RDWR_ | O_BINARY_ | O_TEMPORARY_;
+    std::u16string w = narrow_to_wide(name);
+    int saved_errno = *errno_location();
+    int fd = _wopen(w.c_str(), oflag, 0x180);
+    if (fd < 0 && *errno_location() == EACCES_) {
+        set_errno(saved_errno);
+        char16_t tmp[1024];
+        DWORD n = k32::GetTempPathW(1024, tmp);
+        if (n && n < 1024) {
+            w = std::u16string(tmp, n) + w.substr(1);
+            fd = _wopen(w.c_str(), oflag, 0x180);
+        }
+    }
+    if (fd < 0) return nullptr;
+    FILE* f = stream_for_fd(fd, IORW);
+    std::string a = wide_to_narrow(w);
+    f->_tmpfname = _strdup(a.c_str());
+    return f;
+}
+int CDECL tmpfile_s(FILE** out) {
+    if (!out) return set_errno(EINVAL_), EINVAL_;
+    *out = tmpfile();
+    return *out ? 0 : *errno_location();
+}
+// _rmtmp: closes (and so deletes) every stream tmpfile made; returns how many.
+int CDECL _rmtmp() {
+    int n = 0;
+    for (FileEx* fx : open_files())
+        if (fx->file._tmpfname) {
+            fclose(&fx->file);
+            n++;
+        }
+    return n;
+}
+
+int CDECL _getmaxstdio() { return 512; }
+int CDECL _setmaxstdio(int n) {
+    if (n < IOB_ENTRIES || n > MAX_FDS) return set_errno(EINVAL_), -1;
+    return n;
+}
+
+// ---- wide formatted I/O not covered above -------------------------------------------------------------
+int CDECL vswprintf(char16_t* buf, const char16_t* fmt, __builtin_ms_va_list ap) {  // no size (msvcrt's form)
+    return _vsnwprintf(buf, size_t(INT32_MAX), fmt, ap);
+}
+int CDECL _vscwprintf(const char16_t* fmt, __builtin_ms_va_list ap) {
+    std::u16string out;
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    return format_wprintf(out, fmt, a);
+}
+int CDECL _scwprintf(const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    int r = _vscwprintf(fmt, ap);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+
+namespace {
+struct WStreamSource : ScanSource {
+    FILE* f;
+    explicit WStreamSource(FILE* file) : f(file) {}
+    int get() override {
+        char16_t c = fgetwc_nolock(f);
+        return c == WEOF_ ? -1 : c;
+    }
+    void unget(int c) override {
+        if (c != -1) ungetwc(char16_t(c), f);
+    }
+};
+}  // namespace
+
+int CDECL swscanf(const char16_t* s, const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    WStringScanSource src(s);
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    int r = scan_wformat(src, fmt, a);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL fwscanf(FILE* f, const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    Locked l(f);
+    WStreamSource src(f);
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    int r = scan_wformat(src, fmt, a);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+int CDECL wscanf(const char16_t* fmt, ...) {
+    __builtin_ms_va_list ap;
+    __builtin_ms_va_start(ap, fmt);
+    FILE* f = g_iob;
+    Locked l(f);
+    WStreamSource src(f);
+    WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
+    int r = scan_wformat(src, fmt, a);
+    __builtin_ms_va_end(ap);
+    return r;
+}
+
 
 WR_EXPORT_PART(msvcrt_stdio,
     WR_DATA("_iob", g_iob, sizeof(FILE) * IOB_ENTRIES),
@@ -657,6 +1134,18 @@ WR_EXPORT_PART(msvcrt_stdio,
     WR_EXPORT(vfprintf), WR_EXPORT(vprintf), WR_EXPORT(fprintf), WR_EXPORT(printf), WR_EXPORT(vsprintf),
     WR_EXPORT(sprintf), WR_EXPORT(_vsnprintf), WR_EXPORT(_snprintf), WR_EXPORT(_vscprintf), WR_EXPORT(_scprintf),
     WR_EXPORT(vfwprintf), WR_EXPORT(fwprintf), WR_EXPORT(wprintf), WR_EXPORT(vwprintf), WR_EXPORT(_vsnwprintf),
-    WR_EXPORT(_snwprintf), WR_EXPORT(swprintf), WR_EXPORT(sscanf), WR_EXPORT(fscanf), WR_EXPORT(scanf));
+    WR_EXPORT(_snwprintf), WR_EXPORT(swprintf), WR_EXPORT(sscanf), WR_EXPORT(fscanf), WR_EXPORT(scanf),
+    WR_EXPORT(fgetpos), WR_EXPORT(fsetpos), WR_EXPORT(fgetwc), WR_EXPORT_AS("getwc", fgetwc), WR_EXPORT(fputwc),
+    WR_EXPORT_AS("putwc", fputwc), WR_EXPORT(_fgetwchar), WR_EXPORT_AS("getwchar", _fgetwchar), WR_EXPORT(_fputwchar),
+    WR_EXPORT_AS("putwchar", _fputwchar), WR_EXPORT(ungetwc), WR_EXPORT(fputws), WR_EXPORT(fgetws), WR_EXPORT(_putws),
+    WR_EXPORT(gets), WR_EXPORT(_getws), WR_EXPORT(_fgetchar), WR_EXPORT(_fputchar), WR_EXPORT(_getw), WR_EXPORT(_putw),
+    WR_EXPORT(perror), WR_EXPORT(_wperror), WR_EXPORT(_fcloseall), WR_EXPORT(_wfreopen), WR_EXPORT(freopen),
+    WR_EXPORT(freopen_s), WR_EXPORT(_fsopen), WR_EXPORT(_wfsopen), WR_EXPORT(fopen_s), WR_EXPORT(_wfopen_s),
+    WR_EXPORT(_wfdopen), WR_EXPORT(tmpfile), WR_EXPORT(tmpfile_s), WR_EXPORT(_rmtmp), WR_EXPORT(_getmaxstdio),
+    WR_EXPORT(_setmaxstdio), WR_EXPORT(vswprintf), WR_EXPORT(_vscwprintf), WR_EXPORT(_scwprintf), WR_EXPORT(swscanf),
+    WR_EXPORT(fwscanf), WR_EXPORT(wscanf), WR_EXPORT(_vsnprintf_s), WR_EXPORT(_snprintf_s), WR_EXPORT(vsprintf_s),
+    WR_EXPORT(sprintf_s), WR_EXPORT(_vsnwprintf_s), WR_EXPORT(_snwprintf_s), WR_EXPORT(vswprintf_s),
+    WR_EXPORT(swprintf_s), WR_EXPORT(vfprintf_s), WR_EXPORT(fprintf_s), WR_EXPORT(vprintf_s), WR_EXPORT(printf_s),
+    WR_EXPORT(vfwprintf_s), WR_EXPORT(fwprintf_s), WR_EXPORT(vwprintf_s), WR_EXPORT(wprintf_s));
 
 }  // namespace winrun::crt
