@@ -3,14 +3,16 @@
  * A conformance program is an ordinary Windows console program that must pass on real Windows:
  *
  *     #include "ok.h"
- *     START_TEST(heap)
+ *     START_TEST(file)
  *     {
  *         SetLastError(0xdeadbeef);
- *         ok(!HeapFree(heap, 0, bogus), "HeapFree succeeded\n");
- *         ok(GetLastError() == ERROR_INVALID_PARAMETER, "expected ERROR_INVALID_PARAMETER, got %lu\n", GetLastError());
+ *         ok(!DeleteFileA("no such file"), "DeleteFileA of a missing file succeeded\n");
+ *         ok(GetLastError() == ERROR_FILE_NOT_FOUND, "expected ERROR_FILE_NOT_FOUND, got %lu\n", GetLastError());
  *     }
  *
- *   ok(cond, fmt, ...)           a check; on failure prints "file:line: Test failed: <msg>".
+ *   ok(cond, fmt, ...)           a check; on failure prints "file:line: Test failed: <msg>". The condition is
+ *                                evaluated before the message arguments, so GetLastError() in the message
+ *                                shows the error of the call in the condition.
  *   todo_winrun(cond, fmt, ...)  a check winrun is known to fail. Under winrun (WINETEST_PLATFORM=winrun,
  *                                set by run_conformance.sh) a failure is counted as "todo" and a
  *                                success is a failure ("Test succeeded inside todo block") so that a
@@ -152,18 +154,27 @@ static WINETEST_UNUSED void winetest_init(const char* name, int argc, char** arg
     n = GetEnvironmentVariableA("WINETEST_PLATFORM", buf, sizeof(buf));
     winetest_on_winrun = n > 0 && n < sizeof(buf) && !strcmp(buf, "winrun");
     n = GetEnvironmentVariableA("WINETEST_DEBUG", buf, sizeof(buf));
-    if (n > 0 && n < sizeof(buf)) winetest_debug = atoi(buf);
+    if (n > 0 && n < sizeof(buf)) {  /* (no atoi: the harness should need as little of the CRT as it can) */
+        winetest_debug = 0;
+        for (const char* p = buf; *p >= '0' && *p <= '9'; p++) winetest_debug = winetest_debug * 10 + (*p - '0');
+    }
     atexit(winetest_atexit);
 }
 
-/* Function-like macros, so that other uses of these names (a C++ header's member "skip") are untouched. */
-#define ok(...) (winetest_set_location(__FILE__, __LINE__), winetest_ok(__VA_ARGS__))
-#define todo_winrun(...) (winetest_set_location(__FILE__, __LINE__), winetest_todo_ok(__VA_ARGS__))
+/* Function-like macros, so that other uses of these names (a C++ header's member "skip") are untouched.
+ * The condition is evaluated before the message arguments: in ok(!DeleteFileA(f), "... %lu\n", GetLastError())
+ * the GetLastError() must see what DeleteFileA left (C leaves the order of function arguments open, and GCC
+ * evaluates the last one first). */
+#define ok(cond, ...) \
+    __extension__({ int winetest_c_ = !!(cond); winetest_set_location(__FILE__, __LINE__); winetest_ok(winetest_c_, __VA_ARGS__); })
+#define todo_winrun(cond, ...) \
+    __extension__({ int winetest_c_ = !!(cond); winetest_set_location(__FILE__, __LINE__); winetest_todo_ok(winetest_c_, __VA_ARGS__); })
 #define skip(...) (winetest_set_location(__FILE__, __LINE__), winetest_skip(__VA_ARGS__))
 #define trace(...) (winetest_set_location(__FILE__, __LINE__), winetest_trace(__VA_ARGS__))
 
 /* START_TEST(name) { body }: defines main(), runs the body, prints the summary, returns failures. */
-#define START_TEST(name)                              \
+#define START_TEST(name) START_TEST_(name)
+#define START_TEST_(name)                             \
     static void func_##name(void);                    \
     int main(int argc, char** argv) {                 \
         winetest_init(#name, argc, argv);             \
