@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "binder.h"
+#include "client.h"
 #include "cmdline.h"
 #include "kernel32/environ.h"
 #include "kernel32/exception.h"
@@ -42,6 +44,16 @@ std::string sniff(const std::string& path) {
     if (n >= 2 && b[0] == '#' && b[1] == '!') return "a script, not a Windows program";
     if (n >= 2 && b[0] == 'M' && b[1] == 'Z') return "";
     return "not a Windows program (no MZ header)";
+}
+
+// The directory of the winrun executable (csrssd lives beside it).
+std::string own_directory() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return ".";
+    std::string p(buf, size_t(n));
+    size_t slash = p.find_last_of('/');
+    return slash == std::string::npos ? "." : p.substr(0, slash);
 }
 
 struct GuestStart {
@@ -111,13 +123,15 @@ winrun_call_on_stack:
 
 int main(int argc, char** argv) {
     CLI::App app{"winrun: runs Windows console programs on Linux", "winrun"};
-    bool check = false;
+    bool check = false, session_list = false, session_stop = false;
     std::string exit_code_file;
     std::vector<std::string> rest;
     app.add_flag("--check", check, "list every import of the program and its DLLs, implemented or missing");
     app.add_option("--exit-code-file", exit_code_file, "write the full 32-bit exit code (hex and decimal) to this file");
     app.set_version_flag("--version", "winrun 0.1");
-    app.add_option("program", rest, "program.exe [args...]")->required();
+    app.add_flag("--session", session_list, "list the processes of this session (as tasklist does)");
+    app.add_flag("--session-stop", session_stop, "halt this session: every winrun process of it stops");
+    app.add_option("program", rest, "program.exe [args...]");
     app.prefix_command();  // everything from the program on belongs to the program
     app.footer("Environment: WINRUN_DEBUG=+relay,+loaddll,... (channels), WINRUN_PATH=dir:dir (extra DLL directories),\n"
                "WINRUN_PREFIX (the C: drive and settings).");
@@ -127,6 +141,8 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     for (const auto& r : app.remaining()) rest.push_back(r);
+    if (session_list) return csrss::session_list_command(stdout);
+    if (session_stop) return csrss::session_stop_command(stdout);
     if (rest.empty()) {
         fprintf(stderr, "winrun: no program given (winrun --help)\n");
         return 2;
@@ -168,6 +184,29 @@ int main(int argc, char** argv) {
     vm::note_protection(stack, vm::PAGE_SIZE, vm::PAGE_NOACCESS);
     uint8_t* top = static_cast<uint8_t*>(stack) + stack_size;
 
+    // The session (design decisions 10 and 11): csrssd hands out the Windows ids, keeps the exit
+    // code, and its watchdog stops this process when the daemon dies. --check runs nothing, so it
+    // needs no session. Without a daemon winrun still runs the program, and says so once.
+    static std::optional<csrss::Session> session;
+    if (!check) {
+        auto s = csrss::Session::connect_or_start(own_directory() + "/winrun-csrssd");
+        if (s) {
+            session.emplace(std::move(s.value()));
+            auto reg = session->register_process(0, utf16_to_utf8(start.image_path), utf16_to_utf8(start.command_line));
+            if (reg) {
+                start.pid = reg->pid;
+                start.tid = reg->tid;
+                (void)session->start_watchdog(csrss::default_watchdog_action(exit_code_file));
+                k32::set_session(&*session);
+            } else {
+                fprintf(stderr, "winrun: csrssd unavailable: %s\n", reg.error().message.c_str());
+                session.reset();
+            }
+        } else {
+            fprintf(stderr, "winrun: csrssd unavailable: %s\n", s.error().message.c_str());
+        }
+    }
+
     k32::init_environment();
     k32::init_process(start, top, static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
     seh::install_signal_handlers();
@@ -177,9 +216,10 @@ int main(int argc, char** argv) {
     if (!mod) {
         uint32_t st = loader::last_load_status();
         fprintf(stderr, "winrun: %s\n", mod.error().message.c_str());
-        if (st == win::STATUS_INVALID_IMAGE_FORMAT || st == 0) return k_exit_not_runnable;
-        k32::write_exit_code_file(st);
-        return int(st & 0xFF);
+        uint32_t code = st == win::STATUS_INVALID_IMAGE_FORMAT || st == 0 ? win::STATUS_INVALID_IMAGE_FORMAT : st;
+        k32::write_exit_code_file(code);
+        if (session) (void)session->report_exit(code);
+        return st == win::STATUS_INVALID_IMAGE_FORMAT || st == 0 ? k_exit_not_runnable : int(st & 0xFF);
     }
     if (check) {
         int rc = print_check(mod.value()->name);

@@ -7,6 +7,10 @@
 
 #include "wintypes.h"
 
+namespace winrun::csrss {
+class Session;
+}
+
 namespace winrun::k32 {
 using namespace winrun::win;
 
@@ -78,10 +82,14 @@ struct ProcessStart {
     std::u16string command_line;   // as GetCommandLineW returns it
     std::u16string image_path;     // Windows path of the EXE
     std::string exit_code_file;    // --exit-code-file
+    uint32_t pid = 0, tid = 0;     // from csrssd; 0 when running without a session
 };
 // Builds PEB, process parameters, main-thread TEB (gs), std handles, heap. Called once, first.
 void init_process(const ProcessStart& start, void* stack_base, void* stack_limit);
 [[noreturn]] void exit_process(UINT code);
+// The csrssd session of this process (null when winrun runs without one: --check, or no daemon).
+csrss::Session* session();
+void set_session(csrss::Session* s);
 void write_exit_code_file(UINT code);
 // Number of Windows threads alive in this process (1 until issue 4 brings CreateThread).
 extern std::atomic<int> g_thread_count;

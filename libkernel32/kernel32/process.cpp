@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "binder.h"
+#include "client.h"
 #include "builtin/builtin.h"
 #include "k32.h"
 #include "log.h"
@@ -25,6 +26,7 @@ std::string g_exit_code_file;
 std::u16string g_cmdline_w;
 std::string g_cmdline_a;
 uint32_t g_pid;
+csrss::Session* g_session = nullptr;
 
 void set_ustring(UNICODE_STRING& us, const std::u16string& s) {
     auto* buf = new char16_t[s.size() + 1];
@@ -36,15 +38,18 @@ void set_ustring(UNICODE_STRING& us, const std::u16string& s) {
 }
 }  // namespace
 
-// Windows process and thread ids are multiples of 4. Until csrssd hands them out (issue 3) they are
-// derived from the Linux ids, which are unique on the machine.
+csrss::Session* session() { return g_session; }
+void set_session(csrss::Session* s) { g_session = s; }
+
+// Windows process and thread ids are multiples of 4, handed out by csrssd (unique in the session).
+// Without a session they are derived from the Linux ids, which are unique on the machine.
 uint32_t current_process_id() { return g_pid; }
-uint32_t current_thread_id() { return uint32_t(syscall(SYS_gettid)) * 4; }
+uint32_t current_thread_id() { return DWORD(reinterpret_cast<uintptr_t>(current_teb()->ClientId.UniqueThread)); }
 
 win::PEB* process_peb() { return &g_peb; }
 
 void init_process(const ProcessStart& start, void* stack_base, void* stack_limit) {
-    g_pid = uint32_t(getpid()) * 4;
+    g_pid = start.pid ? start.pid : uint32_t(getpid()) * 4;
     g_exit_code_file = start.exit_code_file;
     g_cmdline_w = start.command_line;
     g_cmdline_a = wide_to_ansi(g_cmdline_w);
@@ -77,7 +82,8 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
     teb->DeallocationStack = stack_limit;
     teb->ProcessEnvironmentBlock = &g_peb;
     teb->ClientId.UniqueProcess = reinterpret_cast<HANDLE>(uintptr_t(g_pid));
-    teb->ClientId.UniqueThread = reinterpret_cast<HANDLE>(uintptr_t(current_thread_id()));
+    uint32_t tid = start.tid ? start.tid : uint32_t(syscall(SYS_gettid)) * 4;
+    teb->ClientId.UniqueThread = reinterpret_cast<HANDLE>(uintptr_t(tid));
     teb->CurrentLocale = 0x409;
     // glibc keeps fs on x86-64; Windows code gets gs (design decision 4). The base survives signals
     // and context switches when set this way (never with wrgsbase: its value is lost).
@@ -86,6 +92,14 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
         _exit(126);
     }
     g_peb.ProcessHeap = process_heap();
+}
+
+// The last steps of every exit: the full code to --exit-code-file and to csrssd (which also
+// disarms the watchdog), then the low 8 bits to Linux.
+[[noreturn]] void finish(UINT code) {
+    write_exit_code_file(code);
+    if (g_session) (void)g_session->report_exit(code);
+    _exit(int(code & 0xFF));
 }
 
 void write_exit_code_file(UINT code) {
@@ -106,8 +120,7 @@ void write_exit_code_file(UINT code) {
         for (auto it = mods.rbegin(); it != mods.rend(); ++it)
             if ((*it)->builtin && (*it)->builtin->attach) (*it)->builtin->attach(0 /* DLL_PROCESS_DETACH */);
     }
-    write_exit_code_file(code);
-    _exit(int(code & 0xFF));
+    finish(code);
 }
 
 // ---- exported ---------------------------------------------------------------------------------
@@ -117,8 +130,7 @@ void write_exit_code_file(UINT code) {
 BOOL WINAPI TerminateProcess(HANDLE process, UINT code) {
     if (process == PSEUDO_PROCESS) {
         // Unlike ExitProcess, no DLL is notified.
-        write_exit_code_file(code);
-        _exit(int(code & 0xFF));
+        finish(code);
     }
     return fail(ERROR_INVALID_HANDLE);  // other processes: issue 4
 }

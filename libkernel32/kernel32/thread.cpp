@@ -16,6 +16,7 @@
 #include <map>
 
 #include "binder.h"
+#include "client.h"
 #include "builtin/builtin.h"
 #include "thread.h"
 #include "vm.h"
@@ -77,7 +78,10 @@ void* thread_main(void* arg) {
     pthread_attr_destroy(&attr);
     uint8_t* lo = static_cast<uint8_t*>(stack_addr);
     TEB* teb = new_teb(lo + stack_size, lo + vm::PAGE_SIZE);
-    uint32_t tid = uint32_t(syscall(SYS_gettid)) * 4;
+    uint32_t linux_tid = uint32_t(syscall(SYS_gettid));
+    uint32_t tid = linux_tid * 4;
+    if (csrss::Session* s = session())
+        if (auto r = s->register_thread(linux_tid)) tid = r->tid;
     teb->ClientId.UniqueThread = reinterpret_cast<HANDLE>(uintptr_t(tid));
     syscall(SYS_arch_prctl, ARCH_SET_GS, teb);
     vm::register_region(lo, stack_size, vm::MEM_PRIVATE, vm::PAGE_READWRITE);
@@ -110,6 +114,7 @@ void* thread_main(void* arg) {
 
 void finish_thread(ThreadObject* t, DWORD code) {
     loader::notify_threads(DLL_THREAD_DETACH);
+    if (csrss::Session* s = session()) (void)s->thread_exit(t->tid, code);
     std::shared_ptr<ThreadObject> keep;
     {
         std::lock_guard lock(g_threads_mutex);
