@@ -21,9 +21,11 @@ bool add_ok(uint64_t a, uint64_t b, uint64_t& r) { return !__builtin_add_overflo
 constexpr uint64_t k_rva_limit = 0x100000000ull;  // RVAs are 32-bit: nothing may lie at or past 4 GiB
 constexpr uint32_t k_max_import_dlls = 4096;
 constexpr uint32_t k_max_imports_per_dll = 65536;
-// Descriptors may share one lookup table, so without a total a small file could describe
-// 4096 x 65536 imports. Real programs import a few thousand functions.
-constexpr size_t k_max_imports_total = 1u << 20;
+// Descriptors may share one lookup table and lookup entries one name, so without totals a file of
+// a few hundred KB could describe 4096 x 65536 imports of 4 KB names. Real programs import a few
+// thousand functions.
+constexpr size_t k_max_imports_total = 1u << 18;
+constexpr size_t k_max_import_name_bytes = 64u << 20;
 
 Error field_error(const char* what, const std::string& detail) {
     return make_error(fmt::format("{}: {}", what, detail));
@@ -199,7 +201,7 @@ Result<std::vector<ImportDll>> PeImage::imports() const {
     DataDirectory d = directory(DIR_IMPORT);
     if (d.rva == 0 || d.size == 0) return out;
     const uint32_t thunk_size = pe32_plus_ ? 8 : 4;
-    size_t total = 0;
+    size_t total = 0, name_bytes = 0;
     for (uint32_t i = 0;; i++) {
         if (i >= k_max_import_dlls)
             return make_error(fmt::format("import directory: more than {} DLLs (no terminator?)", k_max_import_dlls));
@@ -219,11 +221,6 @@ Result<std::vector<ImportDll>> PeImage::imports() const {
         dll.dll = TRY(string_at(name_rva, "import DLL name"));
         uint32_t lookup = ilt ? ilt : iat;  // old binders leave the lookup table empty
         for (uint32_t j = 0;; j++) {
-            if (j >= k_max_imports_per_dll)
-                return make_error(fmt::format("import lookup table of {}: more than {} entries (no terminator?)", dll.dll,
-                                              k_max_imports_per_dll));
-            if (total++ >= k_max_imports_total)
-                return make_error(fmt::format("import directory: more than {} imported functions", k_max_imports_total));
             uint64_t trva = uint64_t(lookup) + uint64_t(j) * thunk_size;
             std::span<const uint8_t> t;
             if (trva + thunk_size <= k_rva_limit) {
@@ -235,6 +232,11 @@ Result<std::vector<ImportDll>> PeImage::imports() const {
             uint64_t v = 0;
             std::memcpy(&v, t.data(), thunk_size);
             if (v == 0) break;
+            if (j >= k_max_imports_per_dll)
+                return make_error(fmt::format("import lookup table of {}: more than {} entries (no terminator?)", dll.dll,
+                                              k_max_imports_per_dll));
+            if (++total > k_max_imports_total)
+                return make_error(fmt::format("import directory: more than {} imported functions", k_max_imports_total));
             ImportEntry e;
             uint64_t iat_rva = uint64_t(iat) + uint64_t(j) * thunk_size;
             // The loader writes the bound address there: it must lie inside the image (64-bit sum, no wrap).
@@ -254,6 +256,9 @@ Result<std::vector<ImportDll>> PeImage::imports() const {
                 if (!name) return make_error(fmt::format("import {} from {}: {}", j, dll.dll, name.error().message));
                 e.name = std::move(name.value());
                 if (e.name.empty()) return make_error(fmt::format("import {} from {}: empty function name", j, dll.dll));
+                if ((name_bytes += e.name.size()) > k_max_import_name_bytes)
+                    return make_error(fmt::format("import directory: imported names total more than {} MiB",
+                                                  k_max_import_name_bytes >> 20));
             }
             dll.entries.push_back(std::move(e));
         }
