@@ -13,7 +13,6 @@ namespace winrun::loader {
 
 // Defined in binder.cpp's namespace scope through this accessor.
 std::vector<Module*>& init_order_list();
-void note_initialized(Module* m);
 
 namespace {
 using DllMainFn = win::BOOL(WINAPI*)(void*, win::DWORD, void*);

@@ -107,7 +107,7 @@ Result<Module*> map_pe(const std::string& linux_path, std::u16string win_path, b
     pe::PeImage& img = parsed.value();
     if (img.machine() != pe::MACHINE_AMD64 || !img.is_pe32_plus())
         return load_error(win::STATUS_INVALID_IMAGE_FORMAT,
-                          fmt::format("{}: a {} image; this winrun runs x86-64 (PE32+) programs", linux_path,
+                          fmt::format("{}: an {} image; this winrun runs x86-64 (PE32+) programs", linux_path,
                                       pe::machine_name(img.machine())));
     if (img.directory(pe::DIR_CLR).rva)
         return load_error(win::STATUS_INVALID_IMAGE_FORMAT,
@@ -192,6 +192,12 @@ Result<Module*> map_pe(const std::string& linux_path, std::u16string win_path, b
     }
     register_module(m);
     WR_TRACE(loader, "mapped {} at {} (size 0x{:x})", linux_path, static_cast<void*>(base), size);
+    if (is_exe) {
+        // Every Windows process has ntdll and kernel32 mapped right after the EXE, whether the EXE
+        // imports them or not (GetModuleHandle("ntdll") works in any process).
+        TRY(load_dll("ntdll.dll", m));
+        TRY(load_dll("kernel32.dll", m));
+    }
 
     TRY_VOID(bind_imports(*m, img));
 
@@ -269,7 +275,7 @@ bool is_known_dll(std::string_view name) {
 std::vector<std::string> search_dirs() {
     std::vector<std::string> dirs;
     dirs.push_back(g_app_dir);
-    dirs.push_back(".");
+    if (g_app_dir != ".") dirs.push_back(".");
     if (const char* path = getenv("PATH")) {
         // The Windows PATH (';'-separated Windows paths) is in the emulated environment; until
         // issue 5 gives it its own store, the Linux PATH entries are used as they are.

@@ -53,6 +53,8 @@ Module* find_module_by_address(const void* addr);
 // Appends to the module list and to the three PEB loader lists.
 void register_module(Module* m);
 void unregister_module(Module* m);
+// Appends to the PEB's initialization-order list (DLLs only; the EXE is never in it).
+void note_initialized(Module* m);
 
 // Exported address, following forwarders (which may load further DLLs). Error when missing.
 Result<void*> resolve_export(Module& m, std::string_view name);

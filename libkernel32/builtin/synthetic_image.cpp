@@ -176,6 +176,7 @@ loader::Module* build_image(const DllDef& dll) {
     std::string lower = loader::to_lower(dll.name);
     m->win_path = paths::system_dir() + u"\\" + ascii_to_utf16(lower);
     loader::register_module(m);
+    loader::note_initialized(m);  // builtins initialise as they load (ntdll, then kernel32 ...)
     m->attached = true;
     WR_TRACE(loaddll, "builtin {} at {} ({} exports)", dll.name, static_cast<void*>(base), n);
     if (dll.attach) dll.attach(1 /* DLL_PROCESS_ATTACH */);

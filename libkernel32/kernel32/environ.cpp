@@ -120,8 +120,7 @@ DWORD WINAPI GetEnvironmentVariableW(LPCWSTR name, LPWSTR buf, DWORD size) {
     if (v.size() >= size) return DWORD(v.size() + 1);
     std::memcpy(buf, v.data(), v.size() * 2);
     buf[v.size()] = 0;
-    set_last_error(ERROR_SUCCESS);
-    return DWORD(v.size());
+    return DWORD(v.size());  // success leaves the last error alone, even for an empty value
 }
 
 DWORD WINAPI GetEnvironmentVariableA(LPCSTR name, LPSTR buf, DWORD size) {
@@ -140,7 +139,6 @@ DWORD WINAPI GetEnvironmentVariableA(LPCSTR name, LPSTR buf, DWORD size) {
     std::string a = wide_to_ansi(v);
     if (a.size() >= size) return DWORD(a.size() + 1);
     std::memcpy(buf, a.c_str(), a.size() + 1);
-    set_last_error(ERROR_SUCCESS);
     return DWORD(a.size());
 }
 
@@ -193,12 +191,52 @@ BOOL WINAPI FreeEnvironmentStringsA(LPSTR p) {
     return TRUE;
 }
 
+// %NAME% is replaced by the variable's value when it exists and kept as written otherwise.
+static std::u16string expand_environment(std::u16string_view in) {
+    std::u16string out;
+    std::lock_guard lock(g_mutex);
+    for (size_t i = 0; i < in.size(); i++) {
+        if (in[i] == u'%') {
+            size_t end = in.find(u'%', i + 1);
+            if (end != std::u16string_view::npos && end > i + 1) {
+                auto it = find_var(in.substr(i + 1, end - i - 1));
+                if (it != g_env.end()) {
+                    out += std::u16string_view(*it).substr(end - i);
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        out.push_back(in[i]);
+    }
+    return out;
+}
+
+// Returns the size needed in characters, terminator included; the buffer is filled only when it is
+// large enough.
+DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR src, LPWSTR dst, DWORD size) {
+    if (!src) return fail(ERROR_INVALID_PARAMETER);
+    std::u16string r = expand_environment(wview(src));
+    if (dst && r.size() < size) std::memcpy(dst, r.c_str(), (r.size() + 1) * 2);
+    return DWORD(r.size() + 1);
+}
+
+DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR src, LPSTR dst, DWORD size) {
+    if (!src) return fail(ERROR_INVALID_PARAMETER);
+    std::string r = wide_to_ansi(expand_environment(ansi_to_wide(src)));
+    if (dst && r.size() < size) std::memcpy(dst, r.c_str(), r.size() + 1);
+    return DWORD(r.size() + 1);
+}
+
 WR_EXPORT_PART(kernel32_environ,
     WR_EXPORT(GetEnvironmentVariableA),
     WR_EXPORT(GetEnvironmentVariableW),
     WR_EXPORT(SetEnvironmentVariableA),
     WR_EXPORT(SetEnvironmentVariableW),
     WR_EXPORT(GetEnvironmentStringsA),
+    WR_EXPORT_AS("GetEnvironmentStrings", GetEnvironmentStringsA),  // the ANSI function's historical name
+    WR_EXPORT(ExpandEnvironmentStringsA),
+    WR_EXPORT(ExpandEnvironmentStringsW),
     WR_EXPORT(GetEnvironmentStringsW),
     WR_EXPORT(FreeEnvironmentStringsA),
     WR_EXPORT(FreeEnvironmentStringsW));

@@ -166,6 +166,7 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
     if (read_out) *read_out = 0;
     if (!f) return FALSE;
     if (f->is_directory) return fail(ERROR_INVALID_FUNCTION);
+    if (!(f->access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA))) return fail(ERROR_ACCESS_DENIED);
     // A pipe or terminal returns what is available; only regular files are read until n bytes.
     struct stat st {};
     bool regular = fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode);
@@ -197,6 +198,7 @@ BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED
     auto f = file_from_handle(h);
     if (written) *written = 0;
     if (!f) return FALSE;
+    if (!(f->access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA))) return fail(ERROR_ACCESS_DENIED);
     size_t total = 0;
     while (total < n) {
         ssize_t r = ov ? pwrite(f->fd, static_cast<const char*>(buf) + total, n - total,

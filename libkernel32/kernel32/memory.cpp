@@ -77,10 +77,10 @@ LPVOID WINAPI VirtualAlloc(LPVOID addr, SIZE_T size, DWORD type, DWORD protect) 
                 return nullptr;
             }
         }
-        register_region(p, len, MEM_PRIVATE, commit ? protect : 0);
+        register_region(p, len, MEM_PRIVATE, commit ? protect : 0, protect);
         // The region's AllocationProtect is the protection given at reservation.
         WR_TRACE(heap, "VirtualAlloc({}, {:#x}, {:#x}, {:#x}) -> {}", addr, size, type, protect, p);
-        return a ? addr : p;
+        return p;  // a reservation starts at the address rounded down to 64 KiB
     }
     uintptr_t start = page_down(reinterpret_cast<uintptr_t>(addr));
     uintptr_t end = page_up(reinterpret_cast<uintptr_t>(addr) + size);
@@ -94,7 +94,7 @@ LPVOID WINAPI VirtualAlloc(LPVOID addr, SIZE_T size, DWORD type, DWORD protect) 
         return nullptr;
     }
     set_committed(start, end - start, protect);
-    return addr;
+    return reinterpret_cast<void*>(start);  // a commit returns the page-rounded address
 }
 
 BOOL WINAPI VirtualFree(LPVOID addr, SIZE_T size, DWORD type) {
@@ -102,7 +102,10 @@ BOOL WINAPI VirtualFree(LPVOID addr, SIZE_T size, DWORD type) {
     if (type == MEM_RELEASE) {
         size_t rsize;
         uint32_t rtype;
-        if (size != 0 || !region_info(a, rsize, rtype) || rtype != MEM_PRIVATE) return fail(ERROR_INVALID_PARAMETER);
+        if (size != 0) return fail(ERROR_INVALID_PARAMETER);
+        // Not the base of a live allocation (already released, or inside one): Windows reports
+        // STATUS_MEMORY_NOT_ALLOCATED, i.e. ERROR_INVALID_ADDRESS.
+        if (!region_info(a, rsize, rtype) || rtype != MEM_PRIVATE) return fail(ERROR_INVALID_ADDRESS);
         munmap(addr, rsize);
         unregister_region(addr);
         return TRUE;
@@ -155,7 +158,7 @@ SIZE_T WINAPI VirtualQuery(LPCVOID addr, MEMORY_BASIC_INFORMATION* mbi, SIZE_T l
     mbi->RegionSize = q.region_size;
     if (q.found) {
         mbi->AllocationBase = reinterpret_cast<void*>(q.alloc_base);
-        mbi->AllocationProtect = q.alloc_protect ? q.alloc_protect : q.protect;
+        mbi->AllocationProtect = q.alloc_protect;
         mbi->State = q.state;
         mbi->Protect = q.state == MEM_COMMIT ? q.protect : 0;
         mbi->Type = q.type;

@@ -41,10 +41,10 @@ int linux_prot(uint32_t p) {
     }
 }
 
-void register_region(void* base, size_t size, uint32_t type, uint32_t protect) {
+void register_region(void* base, size_t size, uint32_t type, uint32_t protect, uint32_t alloc_protect) {
     std::lock_guard lock(g_mutex);
     size_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-    g_regions[reinterpret_cast<uintptr_t>(base)] = Region{pages * PAGE_SIZE, type, protect,
+    g_regions[reinterpret_cast<uintptr_t>(base)] = Region{pages * PAGE_SIZE, type, alloc_protect ? alloc_protect : protect,
                                                           std::vector<uint32_t>(pages, protect)};
 }
 

@@ -22,7 +22,8 @@ bool valid_protect(uint32_t win_protect);
 
 // Registers a region that is already mapped (images, stacks, builtin images) as committed with the
 // given protection for all pages.
-void register_region(void* base, size_t size, uint32_t type, uint32_t protect);
+// alloc_protect: the region's AllocationProtect (the protection given at reservation); 0 = protect.
+void register_region(void* base, size_t size, uint32_t type, uint32_t protect, uint32_t alloc_protect = 0);
 // Records a protection change that the caller already applied with mprotect.
 void note_protection(void* base, size_t size, uint32_t protect);
 void unregister_region(void* base);
