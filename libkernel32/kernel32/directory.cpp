@@ -66,11 +66,14 @@ std::u16string full_path_name(std::u16string_view in) {
             if (c == u'/') c = u'\\';
         rest = std::u16string(in.substr(std::min(p, in.size())));
     } else if (in.size() >= 2 && in[1] == u':') {
-        prefix = {upper(in[0]), u':'};
+        // An absolute "c:\x" keeps the drive letter as written; a drive-relative "c:x" resolves
+        // against that drive's current directory (the cwd, spelled as the cwd is, when it is on it).
+        prefix = {in[0], u':'};
         rest = std::u16string(in.substr(2));
         if (rest.empty() || !is_sep(rest[0])) {
-            // Drive-relative: against that drive's current directory (the cwd when it is on it).
-            std::u16string base = upper(cwd[0]) == prefix[0] ? cwd.substr(2) : u"\\";
+            bool same = upper(cwd[0]) == upper(in[0]);
+            prefix = same ? cwd.substr(0, 2) : std::u16string{upper(in[0]), u':'};
+            std::u16string base = same ? cwd.substr(2) : u"\\";
             rest = base + u"\\" + rest;
         }
     } else if (!in.empty() && is_sep(in[0])) {

@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
 
 #include "builtin/builtin.h"
 #include "k32.h"
@@ -72,7 +75,52 @@ DWORD attributes_of(const std::string& path, const struct stat& st) {
     else if (!S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_ARCHIVE;
     return a;
 }
+// Sharing modes, within the process (across the processes of a session: issue 5, through csrssd).
+// Every open of a regular file records what it may do (read/write/delete) and what it lets later
+// opens do; an open that conflicts either way fails with ERROR_SHARING_VIOLATION.
+constexpr DWORD FILE_SHARE_READ = 1, FILE_SHARE_WRITE = 2, FILE_SHARE_DELETE = 4, DELETE_ACCESS = 0x10000;
+constexpr unsigned USE_READ = 1, USE_WRITE = 2, USE_DELETE = 4;
+
+unsigned uses_of(DWORD access) {
+    unsigned u = 0;
+    if (access & (GENERIC_READ | GENERIC_EXECUTE | FILE_READ_DATA)) u |= USE_READ;
+    if (access & (GENERIC_WRITE | FILE_WRITE_DATA | FILE_APPEND_DATA)) u |= USE_WRITE;
+    if (access & DELETE_ACCESS) u |= USE_DELETE;
+    return u;
+}
+unsigned shares_of(DWORD share) {
+    return ((share & FILE_SHARE_READ) ? USE_READ : 0) | ((share & FILE_SHARE_WRITE) ? USE_WRITE : 0) |
+           ((share & FILE_SHARE_DELETE) ? USE_DELETE : 0);
+}
+
+struct OpenRecord {
+    const FileObject* owner;
+    unsigned uses, shares;
+};
+std::mutex g_share_mutex;
+std::map<std::pair<uint64_t, uint64_t>, std::vector<OpenRecord>> g_opens;
+
+// Under g_share_mutex.
+bool conflicts(const std::vector<OpenRecord>& opens, unsigned uses, unsigned shares) {
+    for (const auto& o : opens)
+        if ((uses & ~o.shares) || (o.uses & ~shares)) return true;
+    return false;
+}
+
+bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares) {
+    std::lock_guard lock(g_share_mutex);
+    auto it = g_opens.find({dev, ino});
+    return it != g_opens.end() && conflicts(it->second, uses, shares);
+}
 }  // namespace
+
+void share_release(FileObject* f) {
+    std::lock_guard lock(g_share_mutex);
+    auto it = g_opens.find({f->dev, f->ino});
+    if (it == g_opens.end()) return;
+    std::erase_if(it->second, [&](const OpenRecord& r) { return r.owner == f; });
+    if (it->second.empty()) g_opens.erase(it);
+}
 
 HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWORD disposition, DWORD flags, HANDLE) {
     if (!name || !*name) {
@@ -129,6 +177,13 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
         if (disposition == CREATE_NEW || disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS)
             if ((oflags & O_ACCMODE) == O_RDONLY && !existed) oflags = (oflags & ~O_ACCMODE) | O_RDONLY;
     }
+    unsigned uses = uses_of(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? USE_DELETE : 0);
+    unsigned shares = shares_of(share);
+    // Checked before open(): a refused open must not truncate the file (CREATE_ALWAYS).
+    if (existed && S_ISREG(st.st_mode) && would_conflict(st.st_dev, st.st_ino, uses, shares)) {
+        set_last_error(ERROR_SHARING_VIOLATION);
+        return INVALID_HANDLE_VALUE;
+    }
     mode_t mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
     int fd = open(path.c_str(), oflags, mode);
     if (fd < 0) {
@@ -136,6 +191,21 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
         return INVALID_HANDLE_VALUE;
     }
     auto f = std::make_shared<FileObject>();
+    struct stat fst;
+    if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
+        std::lock_guard lock(g_share_mutex);
+        auto& opens = g_opens[{fst.st_dev, fst.st_ino}];
+        if (conflicts(opens, uses, shares)) {  // another thread opened it meanwhile
+            if (opens.empty()) g_opens.erase({fst.st_dev, fst.st_ino});
+            close(fd);
+            set_last_error(ERROR_SHARING_VIOLATION);
+            return INVALID_HANDLE_VALUE;
+        }
+        opens.push_back({f.get(), uses, shares});
+        f->share_tracked = true;
+        f->dev = fst.st_dev;
+        f->ino = fst.st_ino;
+    }
     f->fd = fd;
     f->access = access;
     f->share = share;
@@ -299,6 +369,9 @@ BOOL WINAPI DeleteFileW(LPCWSTR name) {
     struct stat st;
     if (lstat(lp->c_str(), &st) != 0) return fail(open_error(errno, lp.value()));
     if (S_ISDIR(st.st_mode)) return fail(ERROR_ACCESS_DENIED);
+    // Deleting is an open for DELETE: every open of the file must have allowed FILE_SHARE_DELETE.
+    if (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE))
+        return fail(ERROR_SHARING_VIOLATION);
     if (unlink(lp->c_str()) != 0) return fail(open_error(errno, lp.value()));
     return TRUE;
 }

@@ -65,7 +65,11 @@ struct FileObject : KObject {
     bool append_only = false;   // FILE_APPEND_DATA without FILE_WRITE_DATA
     bool is_directory = false;
     std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
+    bool share_tracked = false; // registered in the sharing table (file.cpp)
+    uint64_t dev = 0, ino = 0;
 };
+// Sharing modes (file.cpp): forgets an open when its last handle closes.
+void share_release(FileObject* f);
 
 inline HANDLE const PSEUDO_PROCESS = reinterpret_cast<HANDLE>(-1LL);
 inline HANDLE const PSEUDO_THREAD = reinterpret_cast<HANDLE>(-2LL);

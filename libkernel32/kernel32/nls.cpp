@@ -4,6 +4,7 @@
 // The ANSI code page is 1252 and the OEM one 437 (an en-US Windows) until a manifest's
 // activeCodePage (issue 8) says otherwise.
 #include <iconv.h>
+#include <locale.h>
 
 #include <array>
 #include <cstring>
@@ -20,7 +21,7 @@ namespace winrun::k32 {
 
 namespace {
 constexpr UINT CP_ACP = 0, CP_OEMCP = 1, CP_MACCP = 2, CP_THREAD_ACP = 3, CP_UTF7 = 65000, CP_UTF8 = 65001;
-constexpr DWORD MB_ERR_INVALID_CHARS = 0x8, WC_ERR_INVALID_CHARS = 0x80;
+constexpr DWORD MB_ERR_INVALID_CHARS = 0x8, WC_ERR_INVALID_CHARS = 0x80, WC_NO_BEST_FIT_CHARS = 0x400;
 
 UINT g_acp = 1252, g_oemcp = 437;
 
@@ -89,6 +90,33 @@ const SingleByteTable* single_byte(UINT cp) {
     }
     iconv_close(cd);
     return &*(g_tables[cp] = std::move(t));
+}
+
+// Best fit (WideCharToMultiByte without WC_NO_BEST_FIT_CHARS, and the ANSI forms of strings):
+// a character the code page lacks becomes a similar one ("\u0100" -> 'A') instead of the default
+// character. iconv's transliteration provides the similar characters; -1 when there is none.
+int best_fit(UINT cp, char16_t c) {
+    static std::mutex m;
+    static std::map<UINT, iconv_t> translit;
+    if (c >= 0xD800 && c <= 0xDFFF) return -1;
+    std::lock_guard lock(m);
+    auto it = translit.find(cp);
+    if (it == translit.end()) it = translit.emplace(cp, iconv_open((iconv_name(cp) + "//TRANSLIT").c_str(), "UTF-16LE")).first;
+    if (it->second == iconv_t(-1)) return -1;
+    char16_t in = c;
+    char out[8];
+    char* ip = reinterpret_cast<char*>(&in);
+    char* op = out;
+    size_t il = 2, ol = sizeof out;
+    // glibc transliterates with the LC_CTYPE data of the calling thread's locale, and the "C"
+    // locale has almost none: convert under C.UTF-8 (part of every Debian system), then switch back.
+    static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
+    locale_t old = utf8 ? uselocale(utf8) : nullptr;
+    iconv(it->second, nullptr, nullptr, nullptr, nullptr);
+    size_t r = iconv(it->second, &ip, &il, &op, &ol);
+    if (old) uselocale(old);
+    if (r == size_t(-1) || sizeof out - ol != 1 || out[0] == '?') return -1;
+    return static_cast<unsigned char>(out[0]);
 }
 
 UINT resolve_cp(UINT cp) {
@@ -174,7 +202,8 @@ std::string wide_to_ansi(std::u16string_view w) {
     std::string s(w.size(), 0);
     for (size_t i = 0; i < w.size(); i++) {
         auto it = t->to_byte.find(w[i]);
-        s[i] = it == t->to_byte.end() ? '?' : char(it->second);
+        int fit = it == t->to_byte.end() ? best_fit(g_acp, w[i]) : it->second;
+        s[i] = fit < 0 ? '?' : char(fit);
     }
     return s;
 }
@@ -267,11 +296,12 @@ INT WINAPI WideCharToMultiByte(UINT cp, DWORD flags, LPCWSTR src, INT srclen, LP
         out.resize(n);
         for (size_t i = 0; i < n; i++) {
             auto it = t->to_byte.find(w[i]);
-            if (it == t->to_byte.end()) {
+            int fit = it != t->to_byte.end() ? it->second : (flags & WC_NO_BEST_FIT_CHARS) ? -1 : best_fit(cp, w[i]);
+            if (fit < 0) {
                 out[i] = def;
                 used = true;
             } else {
-                out[i] = char(it->second);
+                out[i] = char(fit);
             }
         }
     } else if (is_multibyte(cp)) {
