@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -95,17 +96,38 @@ int crt_write(int fd, const void* buf, unsigned n) {
         }
         return int(n);
     }
+    // Text mode: copy runs between LFs in bulk, each LF becoming CR LF.
     char out[8192];
     size_t o = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (p[i] == '\n') out[o++] = '\r';
-        out[o++] = p[i];
-        if (o >= sizeof out - 2) {
-            if (write_all(io->linux_fd, out, o) < 0) {
-                dosmaperr(k32::error_from_errno(errno));
-                return -1;
+    const char* end = p + n;
+    while (p < end) {
+        const char* lf = static_cast<const char*>(::memchr(p, '\n', size_t(end - p)));
+        size_t run = lf ? size_t(lf - p) : size_t(end - p);
+        while (run) {
+            size_t take = std::min(run, sizeof out - 2 - o);
+            ::memcpy(out + o, p, take);
+            o += take;
+            p += take;
+            run -= take;
+            if (o >= sizeof out - 2) {
+                if (write_all(io->linux_fd, out, o) < 0) {
+                    dosmaperr(k32::error_from_errno(errno));
+                    return -1;
+                }
+                o = 0;
             }
-            o = 0;
+        }
+        if (lf) {
+            out[o++] = '\r';
+            out[o++] = '\n';
+            p++;
+            if (o >= sizeof out - 2) {
+                if (write_all(io->linux_fd, out, o) < 0) {
+                    dosmaperr(k32::error_from_errno(errno));
+                    return -1;
+                }
+                o = 0;
+            }
         }
     }
     if (o && write_all(io->linux_fd, out, o) < 0) {

@@ -172,12 +172,25 @@ inline int getc_nolock(FILE* f) {
 }
 
 // The hot path: mingw's printf calls fputc once per character.
-int CDECL fputc(int c, FILE* f) {
-    if (__builtin_expect(single_threaded(), 1)) return putc_nolock(c, f);
+// Performance: an ms_abi function that may call SysV code must save xmm6-15, rsi and rdi on
+// every call. So the fast paths below call nothing but other ms_abi functions (kept out of line),
+// and all SysV work (flushing, locking) happens in those.
+__attribute__((noinline)) static int CDECL flsbuf_ms(int c, FILE* f) { return flsbuf(c, f); }
+__attribute__((noinline)) static int CDECL fputc_locked(int c, FILE* f) {
     Locked l(f);
     return putc_nolock(c, f);
 }
-int CDECL _fputc_nolock(int c, FILE* f) { return putc_nolock(c, f); }
+int CDECL fputc(int c, FILE* f) {
+    if (__builtin_expect(single_threaded(), 1)) {
+        if (--f->_cnt >= 0) return static_cast<unsigned char>(*f->_ptr++ = char(c));
+        return flsbuf_ms(c, f);
+    }
+    return fputc_locked(c, f);
+}
+int CDECL _fputc_nolock(int c, FILE* f) {
+    if (--f->_cnt >= 0) return static_cast<unsigned char>(*f->_ptr++ = char(c));
+    return flsbuf_ms(c, f);
+}
 int CDECL putchar(int c) { return fputc(c, g_iob + 1); }
 int CDECL fgetc(FILE* f) {
     Locked l(f);
