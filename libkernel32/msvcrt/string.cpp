@@ -210,7 +210,16 @@ size_t CDECL strxfrm(char* dst, const char* src, size_t n) {
 
 // Secure variants: on bad arguments the destination is emptied and errno/return are EINVAL;
 // a destination too small gives ERANGE (STRUNCATE when _TRUNCATE was asked for).
-int CDECL strcpy_s(char* dst, size_t size, const char* src) {
+// One implementation per secure function, for the narrow and the wide names.
+namespace {
+template <typename C>
+size_t bounded_len(const C* s, size_t max) {
+    size_t n = 0;
+    while (n < max && s[n]) n++;
+    return n;
+}
+template <typename C>
+int copy_s(C* dst, size_t size, const C* src) {
     if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
     if (!src) {
         dst[0] = 0;
@@ -221,19 +230,21 @@ int CDECL strcpy_s(char* dst, size_t size, const char* src) {
     dst[0] = 0;
     return set_errno(ERANGE_), ERANGE_;
 }
-int CDECL strcat_s(char* dst, size_t size, const char* src) {
+template <typename C>
+int cat_s(C* dst, size_t size, const C* src) {
     if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
     if (!src) {
         dst[0] = 0;
         return set_errno(EINVAL_), EINVAL_;
     }
-    size_t i = ::strnlen(dst, size);
+    size_t i = bounded_len(dst, size);
     for (size_t j = 0; i < size; i++, j++)
         if ((dst[i] = src[j]) == 0) return 0;
     dst[0] = 0;
     return set_errno(ERANGE_), ERANGE_;
 }
-int CDECL strncpy_s(char* dst, size_t size, const char* src, size_t count) {
+template <typename C>
+int ncpy_s(C* dst, size_t size, const C* src, size_t count) {
     if (!count) {
         if (dst && size) *dst = 0;
         return 0;
@@ -256,14 +267,15 @@ int CDECL strncpy_s(char* dst, size_t size, const char* src, size_t count) {
     dst[i] = 0;
     return 0;
 }
-int CDECL strncat_s(char* dst, size_t size, const char* src, size_t count) {
+template <typename C>
+int ncat_s(C* dst, size_t size, const C* src, size_t count) {
     if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
     if (!count) return 0;
     if (!src) {
         *dst = 0;
         return set_errno(EINVAL_), EINVAL_;
     }
-    size_t i = ::strnlen(dst, size);
+    size_t i = bounded_len(dst, size);
     if (i == size) {
         *dst = 0;
         return set_errno(EINVAL_), EINVAL_;
@@ -281,6 +293,12 @@ int CDECL strncat_s(char* dst, size_t size, const char* src, size_t count) {
     dst[0] = 0;
     return set_errno(ERANGE_), ERANGE_;
 }
+}  // namespace
+
+int CDECL strcpy_s(char* dst, size_t size, const char* src) { return copy_s(dst, size, src); }
+int CDECL strcat_s(char* dst, size_t size, const char* src) { return cat_s(dst, size, src); }
+int CDECL strncpy_s(char* dst, size_t size, const char* src, size_t count) { return ncpy_s(dst, size, src, count); }
+int CDECL strncat_s(char* dst, size_t size, const char* src, size_t count) { return ncat_s(dst, size, src, count); }
 
 // ---- error messages ---------------------------------------------------------------------------------------
 // msvcrt's own messages (they differ from glibc's), the _sys_errlist export.
@@ -498,77 +516,10 @@ size_t CDECL wcsxfrm(char16_t* dst, const char16_t* src, size_t n) {
     if (n) wcsncpy(dst, src, n);
     return slen(src);
 }
-int CDECL wcscpy_s(char16_t* dst, size_t size, const char16_t* src) {
-    if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
-    if (!src) {
-        dst[0] = 0;
-        return set_errno(EINVAL_), EINVAL_;
-    }
-    for (size_t i = 0; i < size; i++)
-        if ((dst[i] = src[i]) == 0) return 0;
-    dst[0] = 0;
-    return set_errno(ERANGE_), ERANGE_;
-}
-int CDECL wcscat_s(char16_t* dst, size_t size, const char16_t* src) {
-    if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
-    if (!src) {
-        dst[0] = 0;
-        return set_errno(EINVAL_), EINVAL_;
-    }
-    size_t i = wcsnlen(dst, size);
-    for (size_t j = 0; i < size; i++, j++)
-        if ((dst[i] = src[j]) == 0) return 0;
-    dst[0] = 0;
-    return set_errno(ERANGE_), ERANGE_;
-}
-int CDECL wcsncpy_s(char16_t* dst, size_t size, const char16_t* src, size_t count) {
-    if (!count) {
-        if (dst && size) *dst = 0;
-        return 0;
-    }
-    if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
-    if (!src) {
-        *dst = 0;
-        return set_errno(EINVAL_), EINVAL_;
-    }
-    size_t i = 0;
-    for (; i < size && i < count && src[i]; i++) dst[i] = src[i];
-    if (i == size) {
-        if (count == TRUNCATE_) {
-            dst[size - 1] = 0;
-            return STRUNCATE_;
-        }
-        dst[0] = 0;
-        return set_errno(ERANGE_), ERANGE_;
-    }
-    dst[i] = 0;
-    return 0;
-}
-int CDECL wcsncat_s(char16_t* dst, size_t size, const char16_t* src, size_t count) {
-    if (!dst || !size) return set_errno(EINVAL_), EINVAL_;
-    if (!count) return 0;
-    if (!src) {
-        *dst = 0;
-        return set_errno(EINVAL_), EINVAL_;
-    }
-    size_t i = wcsnlen(dst, size);
-    if (i == size) {
-        *dst = 0;
-        return set_errno(EINVAL_), EINVAL_;
-    }
-    for (size_t j = 0; i + j < size; j++) {
-        if (count == TRUNCATE_ && i + j == size - 1) {
-            dst[i + j] = 0;
-            return STRUNCATE_;
-        }
-        if (j == count || (dst[i + j] = src[j]) == 0) {
-            dst[i + j] = 0;
-            return 0;
-        }
-    }
-    dst[0] = 0;
-    return set_errno(ERANGE_), ERANGE_;
-}
+int CDECL wcscpy_s(char16_t* dst, size_t size, const char16_t* src) { return copy_s(dst, size, src); }
+int CDECL wcscat_s(char16_t* dst, size_t size, const char16_t* src) { return cat_s(dst, size, src); }
+int CDECL wcsncpy_s(char16_t* dst, size_t size, const char16_t* src, size_t count) { return ncpy_s(dst, size, src, count); }
+int CDECL wcsncat_s(char16_t* dst, size_t size, const char16_t* src, size_t count) { return ncat_s(dst, size, src, count); }
 int CDECL _wcslwr_s(char16_t* s, size_t size) {
     if (!s || !size || wcsnlen(s, size) == size) {
         if (s && size) s[0] = 0;
