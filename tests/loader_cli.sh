@@ -208,6 +208,20 @@ check "a missing program: expected one line naming it, got: $(head -3 err.txt)" 
 check "a missing program: the line should name the file and say it is missing: $(head -1 err.txt)" \
     grep -qiE "^winrun: .*no_such_program.*(no such file|not found|does not exist)" err.txt
 
+# WINRUN_PATH: extra Linux directories searched for DLLs, after the Windows search order. The
+# program's DLL lives in another directory: the program fails without WINRUN_PATH and runs with it.
+if [ -f "$CONF/dll_load.exe" ] && [ -f "$CONF/winrun_testdll.dll" ]; then
+    mkdir -p wp/app wp/dlls
+    cp "$CONF/dll_load.exe" wp/app/
+    cp "$CONF/winrun_testdll.dll" wp/dlls/
+    wp_rc=$(cd wp/app && timeout -k 5 "$LIMIT" "$WINRUN" dll_load.exe >/dev/null 2>&1; echo $?)
+    check "WINRUN_PATH unset: the DLL is not found, expected exit code 53, got $wp_rc" [ "$wp_rc" -eq 53 ]
+    wp_rc=$(cd wp/app && WINRUN_PATH="/nonexistent:$TMP/wp/dlls" timeout -k 5 "$LIMIT" "$WINRUN" dll_load.exe >/dev/null 2>&1; echo $?)
+    check "WINRUN_PATH=dir: the program should find its DLL there and pass, got exit code $wp_rc" [ "$wp_rc" -eq 0 ]
+else
+    fail "WINRUN_PATH: dll_load.exe or winrun_testdll.dll missing from $CONF"
+fi
+
 # A program that imports a DLL that does not exist (msvcrt.dll renamed to wrnone.dll in a copy)
 if have exitcode.exe; then
     LC_ALL=C sed 's/msvcrt\.dll/wrnone\.dll/g' "$CONF/exitcode.exe" >missing_dll.exe
