@@ -26,22 +26,49 @@ namespace winrun::csrss {
 
 using proto::MsgId;
 
+namespace {
+
+// The signal watchdog's table: the armed connections of this process. Read by the signal handler
+// (lock-free atomics only).
+struct WatchSlot {
+    std::atomic<bool> used{false};
+    std::atomic<int> fd{-1};
+    std::atomic<Session::State*> st{nullptr};
+    std::atomic<int> busy{0};  // handlers looking at this slot right now
+};
+constexpr int k_watch_slots = 16;
+WatchSlot g_watch[k_watch_slots];
+
+bool hung_up(int fd) {
+    pollfd p{fd, POLLRDHUP, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL));
+}
+
+}  // namespace
+
 struct Session::State {
     int fd = -1;
     Options opt;
+    std::string daemon_path;  // set by connect_or_start: may reconnect while the HELLO reply is pending
     uint32_t seq = 0;
     proto::HelloReply hello{};
+    bool hello_pending = false;  // HELLO sent, its reply not read yet (pipelined with the next request)
+    uint32_t hello_seq = 0;
     std::mutex mu;  // one request at a time
     std::vector<uint8_t> sbuf;
     std::vector<uint8_t> big;  // replies with a tail (lazily sized)
     bool registered = false;
 
     // watchdog
+    std::atomic<bool> disarmed{false};
+    std::function<void()> on_lost;
+    // thread kind
     pthread_t thread{};
     bool thread_started = false;
     int stop_pipe[2] = {-1, -1};
-    std::atomic<bool> disarmed{false};
-    std::function<void()> on_lost;
+    // signal kind: the fd is in O_ASYNC mode (except during our own requests) and owns slot `slot`
+    int slot = -1;
+    int fd_flags = 0;
 
     ~State() {
         stop_watchdog();
@@ -58,26 +85,50 @@ struct Session::State {
         }
         for (int& p : stop_pipe)
             if (p >= 0) close(p), p = -1;
+        if (slot >= 0) {
+            WatchSlot& w = g_watch[slot];
+            fcntl(fd, F_SETFL, fd_flags);
+            w.st = nullptr;
+            w.fd = -1;
+            while (w.busy.load() != 0) sched_yield();  // a handler on another thread is done with us
+            w.used = false;
+            slot = -1;
+        }
     }
 
-    // Sends one request and waits for its reply. retryable (when given) is set when the daemon closed
-    // the connection before answering (it was exiting): the caller may start over.
-    template <MsgId Id>
-    Result<typename proto::Msg<Id>::Reply> call(const typename proto::Msg<Id>::Request& body,
-                                                 std::initializer_list<std::string_view> strings = {},
-                                                 std::vector<uint8_t>* tail = nullptr, bool* retryable = nullptr) {
-        using Reply = typename proto::Msg<Id>::Reply;
-        std::lock_guard<std::mutex> lock(mu);
-        wire::Writer w(sbuf);
-        uint32_t my_seq = ++seq;
-        w.begin(Id, my_seq, body);
-        for (auto s : strings)
-            if (!w.string(s)) return make_error("csrssd: request too large");
-        auto out = w.finish();
-        if (send(fd, out.data(), out.size(), MSG_NOSIGNAL) != ssize_t(out.size())) {
-            if (retryable) *retryable = errno == EPIPE || errno == ECONNRESET;
-            return make_error(fmt::format("csrssd: cannot send {}: {}", proto::Msg<Id>::name, strerror(errno)));
+    // Our own replies make the socket readable, which in O_ASYNC mode would send the watchdog signal
+    // (interrupting some thread's system call): O_ASYNC is off from before a request is sent until
+    // its reply is read. A hang-up in that window is caught by the check at the end.
+    struct AsyncPause {
+        State* s;
+        explicit AsyncPause(State* st) : s(st->slot >= 0 ? st : nullptr) {
+            if (s) fcntl(s->fd, F_SETFL, s->fd_flags);
         }
+        ~AsyncPause() {
+            if (!s) return;
+            fcntl(s->fd, F_SETFL, s->fd_flags | O_ASYNC);
+            if (!s->disarmed.load() && hung_up(s->fd)) raise(watchdog_signal());
+        }
+    };
+
+    Result<void> send_dgram(std::span<const uint8_t> out, const char* name, bool* retryable) {
+        ssize_t n;
+        do n = send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n != ssize_t(out.size())) {
+            if (retryable) *retryable = errno == EPIPE || errno == ECONNRESET;
+            if (n >= 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+                return make_error(fmt::format("csrssd did not take {} within {} ms", name, opt.timeout_ms));
+            return make_error(fmt::format("csrssd: cannot send {}: {}", name, strerror(errno)));
+        }
+        return {};
+    }
+
+    // Reads the reply to request `my_seq`. retryable (when given) is set when the daemon closed the
+    // connection before answering (it was exiting): the caller may start over.
+    template <MsgId Id>
+    Result<typename proto::Msg<Id>::Reply> recv_reply(uint32_t my_seq, std::vector<uint8_t>* tail, bool* retryable) {
+        using Reply = typename proto::Msg<Id>::Reply;
         uint8_t small[256];
         uint8_t* buf = small;
         size_t cap = sizeof small;
@@ -117,14 +168,77 @@ struct Session::State {
         return wire::body_as<Reply>(p.value());
     }
 
-    Result<void> say_hello(bool* retryable) {
+    // Checks the peer and sends HELLO; its reply is read by finish_hello (pipelined: the first request
+    // goes out before it is read).
+    Result<void> send_hello() {
         // The daemon must be ours: same uid (the directory is 0700, but check the peer anyway).
         ucred cred{};
         socklen_t len = sizeof cred;
         if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || cred.uid != getuid())
             return make_error(fmt::format("csrssd socket is owned by uid {}, not {}", cred.uid, getuid()));
-        hello = TRY(call<MsgId::HELLO>({proto::k_hello_magic, proto::k_version}, {}, nullptr, retryable));
+        wire::Writer w(sbuf);
+        hello_seq = ++seq;
+        w.begin(MsgId::HELLO, hello_seq, proto::HelloRequest{proto::k_hello_magic, proto::k_version});
+        bool retry = false;
+        auto r = send_dgram(w.finish(), "HELLO", &retry);
+        if (!r) return r;
+        hello_pending = true;
         return {};
+    }
+
+    Result<void> finish_hello(bool* retryable) {
+        if (!hello_pending) return {};
+        hello = TRY(recv_reply<MsgId::HELLO>(hello_seq, nullptr, retryable));
+        hello_pending = false;
+        return {};
+    }
+
+    // A new connection (starting a daemon if none runs) with HELLO sent: after the old one was closed
+    // by a daemon that was exiting (idle) as we connected.
+    Result<void> reopen();
+
+    // HELLO answered (reconnecting when the daemon was exiting as we connected). Under mu.
+    Result<void> ensure_hello() {
+        for (int attempt = 0;; attempt++) {
+            bool retry = false;
+            auto r = finish_hello(&retry);
+            if (r || !retry || daemon_path.empty() || attempt >= 4) return r;
+            WR_TRACE(csrss, "retrying: {}", r.error().message);
+            TRY_VOID(reopen());
+        }
+    }
+
+    // Sends one request and waits for its reply (after the pending HELLO reply, if any).
+    template <MsgId Id>
+    Result<typename proto::Msg<Id>::Reply> call(const typename proto::Msg<Id>::Request& body,
+                                                 std::initializer_list<std::string_view> strings = {},
+                                                 std::vector<uint8_t>* tail = nullptr) {
+        std::lock_guard<std::mutex> lock(mu);
+        AsyncPause pause(this);
+        for (int attempt = 0;; attempt++) {
+            wire::Writer w(sbuf);
+            uint32_t my_seq = ++seq;
+            w.begin(Id, my_seq, body);
+            for (auto s : strings)
+                if (!w.string(s)) return make_error("csrssd: request too large");
+            bool retry = false;
+            auto sent = send_dgram(w.finish(), proto::Msg<Id>::name, &retry);
+            if (hello_pending) {
+                // The daemon answers in order: HELLO's reply first. A daemon that was exiting as we
+                // connected closes before answering either: connect again and resend.
+                auto h = finish_hello(&retry);
+                if (!h || !sent) {
+                    if (retry && !daemon_path.empty() && attempt < 4) {
+                        WR_TRACE(csrss, "retrying: {}", (!h ? h.error() : sent.error()).message);
+                        TRY_VOID(reopen());
+                        continue;
+                    }
+                    return !h ? h.error() : sent.error();
+                }
+            }
+            if (!sent) return sent.error();
+            return recv_reply<Id>(my_seq, tail, nullptr);
+        }
     }
 };
 
@@ -253,52 +367,69 @@ Result<Session> Session::connect(Options opt) {
     st->fd = fd.value();
     st->opt = opt;
     set_timeouts(st->fd, opt.timeout_ms);
-    bool retry = false;
-    TRY_VOID(st->say_hello(&retry));
+    TRY_VOID(st->send_hello());
+    TRY_VOID(st->finish_hello(nullptr));
     return Session(std::move(st));
 }
 
-Result<Session> Session::connect_or_start(const std::string& daemon_path, Options opt) {
+namespace {
+
+// A connection to the session's daemon, starting one (under the lock) when none runs.
+Result<int> connect_or_spawn(const std::string& daemon_path, const Session::Options& opt) {
     auto sp = TRY(session_paths(false));
+    int err = 0;
+    auto fd = connect_socket(sp.socket, &err);
+    if (fd) return fd;
+    if (!no_daemon(err)) return fd.error();
+    // No daemon: start one under the lock, unless another client did while we waited.
+    TRY(session_paths(true));
+    int lk = TRY(take_lock(sp.lock, opt.timeout_ms));
+    fd = connect_socket(sp.socket, &err);
+    if (!fd && no_daemon(err)) {
+        WR_TRACE(csrss, "starting {} for {}", daemon_path, sp.dir);
+        auto lf = listen_socket(sp.socket);
+        if (!lf) {
+            close(lk);
+            return lf.error();
+        }
+        auto r = spawn_daemon(daemon_path, sp, lf.value(), opt.timeout_ms);
+        close(lf.value());
+        if (!r) {
+            unlink(sp.socket.c_str());
+            close(lk);
+            return r.error();
+        }
+        // The listening socket exists already: this connect is queued even if the daemon has
+        // not reached its loop yet.
+        fd = connect_socket(sp.socket, &err);
+    }
+    close(lk);
+    return fd;
+}
+
+}  // namespace
+
+Result<void> Session::State::reopen() {
+    if (slot >= 0 || thread_started) return make_error("csrssd: connection lost");  // never once watched
+    if (fd >= 0) close(fd), fd = -1;
+    hello_pending = false;
+    fd = TRY(connect_or_spawn(daemon_path, opt));
+    set_timeouts(fd, opt.timeout_ms);
+    return send_hello();
+}
+
+Result<Session> Session::connect_or_start(const std::string& daemon_path, Options opt) {
     Error last{"csrssd: no attempt made"};
     for (int attempt = 0; attempt < 5; attempt++) {
-        int err = 0;
-        auto fd = connect_socket(sp.socket, &err);
-        if (!fd) {
-            if (!no_daemon(err)) return fd.error();
-            // No daemon: start one under the lock, unless another client did while we waited.
-            TRY(session_paths(true));
-            int lk = TRY(take_lock(sp.lock, opt.timeout_ms));
-            fd = connect_socket(sp.socket, &err);
-            if (!fd && no_daemon(err)) {
-                WR_TRACE(csrss, "starting {} for {}", daemon_path, sp.dir);
-                auto lf = listen_socket(sp.socket);
-                if (!lf) {
-                    close(lk);
-                    return lf.error();
-                }
-                auto r = spawn_daemon(daemon_path, sp, lf.value(), opt.timeout_ms);
-                close(lf.value());
-                if (!r) {
-                    unlink(sp.socket.c_str());
-                    close(lk);
-                    return r.error();
-                }
-                // The listening socket exists already: this connect is queued even if the daemon has
-                // not reached its loop yet.
-                fd = connect_socket(sp.socket, &err);
-            }
-            close(lk);
-            if (!fd) return fd.error();
-        }
+        int fd = TRY(connect_or_spawn(daemon_path, opt));
         auto st = std::make_unique<State>();
-        st->fd = fd.value();
+        st->fd = fd;
         st->opt = opt;
+        st->daemon_path = daemon_path;
         set_timeouts(st->fd, opt.timeout_ms);
-        bool retry = false;
-        auto h = st->say_hello(&retry);
+        // HELLO goes out now; its reply is read with the first request's (one round trip less).
+        auto h = st->send_hello();
         if (h) return Session(std::move(st));
-        if (!retry) return h.error();
         last = h.error();  // the daemon was exiting (idle) as we connected: start over
         WR_TRACE(csrss, "retrying: {}", last.message);
     }
@@ -402,6 +533,27 @@ Result<std::vector<ProcessEntry>> Session::list_processes() {
     return out;
 }
 
+Result<std::vector<ThreadEntry>> Session::list_threads() {
+    std::vector<ThreadEntry> out;
+    proto::ThreadListRequest req{0, 0};
+    std::vector<uint8_t> tail;
+    for (int page = 0; page < 100000; page++) {
+        auto r = TRY(s_->call<MsgId::LIST_THREADS>(req, {}, &tail));
+        wire::TailReader t(tail);
+        for (uint32_t i = 0; i < r.count; i++) {
+            auto ti = TRY(t.fixed<proto::ThreadInfo>());
+            if (ti.owner_pid < req.after_pid || (ti.owner_pid == req.after_pid && ti.tid <= req.after_tid))
+                return make_error("csrssd: thread list out of order");
+            req = {ti.owner_pid, ti.tid};
+            out.push_back({ti.tid, ti.owner_pid, ti.linux_tid, ti.start_time});
+        }
+        if (!t.at_end()) return make_error("csrssd: malformed thread list");
+        if (!r.more) break;
+        if (r.count == 0) return make_error("csrssd: empty page in the thread list");
+    }
+    return out;
+}
+
 Result<void> Session::halt() {
     s_->disarmed = true;
     TRY(s_->call<MsgId::HALT>({}));
@@ -409,11 +561,89 @@ Result<void> Session::halt() {
 }
 
 Result<void> Session::start_watchdog(std::function<void()> on_lost) {
+    return start_watchdog(std::move(on_lost), WatchdogKind::signal);
+}
+
+namespace {
+
+void watchdog_signal_handler(int, siginfo_t* si, void*) {
+    int saved_errno = errno;
+    // From the socket (F_SETSIG): si_fd names it. From raise() (a hang-up seen by a request): check all.
+    bool from_fd = si && si->si_code >= POLL_IN && si->si_code <= POLL_HUP;
+    for (WatchSlot& w : g_watch) {
+        w.busy.fetch_add(1);
+        Session::State* st = w.st.load();
+        int fd = w.fd.load();
+        // Replies to our own requests also make the fd readable: only a real hang-up counts.
+        if (st && fd >= 0 && (!from_fd || si->si_fd == fd) && !st->disarmed.load() && hung_up(fd) &&
+            w.st.compare_exchange_strong(st, nullptr)) {
+            st->on_lost();  // no logging here: not async-signal-safe
+        }
+        w.busy.fetch_sub(1);
+    }
+    errno = saved_errno;
+}
+
+Result<void> install_watchdog_handler() {
+    static std::mutex mu;
+    static bool done = false;
+    std::lock_guard<std::mutex> lock(mu);
+    if (done) return {};
+    struct sigaction sa {};
+    sa.sa_sigaction = watchdog_signal_handler;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(watchdog_signal(), &sa, nullptr) != 0)
+        return make_error(fmt::format("cannot install the watchdog signal handler: {}", strerror(errno)));
+    // When the real-time signal queue is full the kernel sends SIGIO instead (default: terminate).
+    struct sigaction old {};
+    if (sigaction(SIGIO, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) sigaction(SIGIO, &sa, nullptr);
+    done = true;
+    return {};
+}
+
+}  // namespace
+
+int watchdog_signal() { return SIGRTMIN + 3; }
+
+Result<void> Session::start_watchdog(std::function<void()> on_lost, WatchdogKind kind) {
     State* s = s_.get();
-    if (s->thread_started) return make_error("watchdog already running");
-    if (pipe2(s->stop_pipe, O_CLOEXEC) != 0) return make_error(fmt::format("pipe: {}", strerror(errno)));
+    std::lock_guard<std::mutex> lock(s->mu);
+    if (s->thread_started || s->slot >= 0) return make_error("watchdog already running");
+    // Watch the connection that answered HELLO (a reconnect after this point would not be watched).
+    TRY_VOID(s->ensure_hello());
     s->on_lost = std::move(on_lost);
     s->disarmed = false;
+    if (kind == WatchdogKind::signal) {
+        TRY_VOID(install_watchdog_handler());
+        int slot = -1;
+        for (int i = 0; i < k_watch_slots && slot < 0; i++) {
+            bool f = false;
+            if (g_watch[i].used.compare_exchange_strong(f, true)) slot = i;
+        }
+        if (slot < 0) return make_error("too many watched csrssd connections in this process");
+        f_owner_ex owner{F_OWNER_PID, getpid()};
+        int fl = fcntl(s->fd, F_GETFL);
+        if (fl < 0 || fcntl(s->fd, F_SETOWN_EX, &owner) != 0 || fcntl(s->fd, F_SETSIG, watchdog_signal()) != 0) {
+            int e = errno;
+            g_watch[slot].used = false;
+            return make_error(fmt::format("cannot arm the watchdog on the csrssd socket: {}", strerror(e)));
+        }
+        s->fd_flags = fl & ~O_ASYNC;
+        g_watch[slot].fd = s->fd;
+        g_watch[slot].st = s;
+        s->slot = slot;
+        if (fcntl(s->fd, F_SETFL, s->fd_flags | O_ASYNC) != 0) {
+            int e = errno;
+            s->stop_watchdog();
+            s->disarmed = false;
+            return make_error(fmt::format("cannot arm the watchdog on the csrssd socket: {}", strerror(e)));
+        }
+        // The daemon may be gone already (no signal then): look once.
+        if (hung_up(s->fd)) raise(watchdog_signal());
+        return {};
+    }
+    if (pipe2(s->stop_pipe, O_CLOEXEC) != 0) return make_error(fmt::format("pipe: {}", strerror(errno)));
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -429,23 +659,30 @@ Result<void> Session::start_watchdog(std::function<void()> on_lost) {
     return {};
 }
 
-uint32_t Session::daemon_pid() const { return s_->hello.daemon_pid; }
-uint64_t Session::session_id() const { return s_->hello.session_id; }
+uint32_t Session::daemon_pid() const {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    (void)s_->ensure_hello();
+    return s_->hello.daemon_pid;
+}
+uint64_t Session::session_id() const {
+    std::lock_guard<std::mutex> lock(s_->mu);
+    (void)s_->ensure_hello();
+    return s_->hello.session_id;
+}
 int Session::fd() const { return s_->fd; }
 
 // ---- winrun's watchdog action and the admin commands --------------------------------------------
 
 std::function<void()> default_watchdog_action(std::string exit_code_file) {
-    return [file = std::move(exit_code_file)] {
+    // Everything formatted now: the action runs in a signal handler (signal watchdog).
+    std::string code = fmt::format("0x{:08X} {}\n", proto::STATUS_SYSTEM_PROCESS_TERMINATED, proto::STATUS_SYSTEM_PROCESS_TERMINATED);
+    return [file = std::move(exit_code_file), code = std::move(code)] {
         static const char msg[] = "winrun: STOP 0xC000021A (STATUS_SYSTEM_PROCESS_TERMINATED): csrssd terminated\n";
         (void)!write(2, msg, sizeof msg - 1);
         if (!file.empty()) {
             int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
             if (fd >= 0) {
-                char buf[32];
-                int n = snprintf(buf, sizeof buf, "0x%08X %u\n", proto::STATUS_SYSTEM_PROCESS_TERMINATED,
-                                 proto::STATUS_SYSTEM_PROCESS_TERMINATED);
-                (void)!write(fd, buf, size_t(n));
+                (void)!write(fd, code.data(), code.size());
                 close(fd);
             }
         }

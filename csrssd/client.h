@@ -3,7 +3,11 @@
 // exit code, answers queries, and watches the daemon (the watchdog).
 //
 // Thread safety: requests may come from any thread (one request at a time on the connection, under a
-// mutex). The watchdog thread only polls the socket for hang-up; it never reads from it.
+// mutex). The watchdog never reads from the socket: it only looks for a hang-up.
+//
+// connect_or_start sends HELLO without waiting for its reply; the first request (normally
+// register_process) goes out right behind it and both replies are read then: one round trip less.
+// An error of HELLO (e.g. a daemon of another protocol version) is thus reported by that first call.
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -29,6 +33,20 @@ struct ProcessEntry {
     std::string image_path;
     std::string command_line;
 };
+
+// One live thread of the session (CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD), Thread32First/Next).
+struct ThreadEntry {
+    uint32_t tid = 0;        // Windows tid
+    uint32_t owner_pid = 0;  // Windows pid of its process (th32OwnerProcessID)
+    uint32_t linux_tid = 0;
+    uint64_t start_time = 0; // FILETIME
+};
+
+enum class WatchdogKind { signal, thread };
+
+// The real-time signal of the signal watchdog: SIGRTMIN+3. Its handler is installed by the first
+// start_watchdog(..., signal) and stays; nothing else in winrun may use this signal.
+int watchdog_signal();
 
 class Session {
 public:
@@ -68,12 +86,20 @@ public:
     // A pid for a child about to be started (CreateProcess): the caller holds a reference to it.
     Result<uint32_t> reserve_pid();
     Result<std::vector<ProcessEntry>> list_processes();
+    // Every live thread of the session, ordered by (owner_pid, tid).
+    Result<std::vector<ThreadEntry>> list_threads();
     // Halts the session: the daemon closes every connection (every winrun of the session stops).
     Result<void> halt();
 
-    // Starts the watchdog thread: when the connection to the daemon breaks (daemon killed, crashed or
-    // halted), `on_lost` runs on that thread (unless report_exit or the destructor came first).
+    // Starts the watchdog: when the connection to the daemon breaks (daemon killed, crashed or
+    // halted), `on_lost` runs once (unless report_exit, halt or the destructor came first). It must not
+    // use this Session. Kinds (docs/csrssd.md, "The watchdog"):
+    //  - signal (the default): no thread; the socket is put in O_ASYNC mode, owned by this process,
+    //    with watchdog_signal() (SIGRTMIN+3) as its signal; `on_lost` runs in that signal's handler,
+    //    on whichever thread takes it, so it must be async-signal-safe (default_watchdog_action is).
+    //  - thread: a thread that polls the socket for hang-up; `on_lost` runs on it.
     Result<void> start_watchdog(std::function<void()> on_lost);
+    Result<void> start_watchdog(std::function<void()> on_lost, WatchdogKind kind);
 
     uint32_t daemon_pid() const;
     uint64_t session_id() const;

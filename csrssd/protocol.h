@@ -20,7 +20,8 @@
 namespace winrun::csrss::proto {
 
 // Bump on any change to a struct, a message id or the meaning of a field.
-inline constexpr uint32_t k_version = 1;
+// 2: LIST_THREADS.
+inline constexpr uint32_t k_version = 2;
 // "CSR1": first word of HELLO, so a stray connection speaking another protocol is refused at once.
 inline constexpr uint32_t k_hello_magic = 0x31525343;
 
@@ -188,6 +189,25 @@ struct ListReply {
 };
 static_assert(sizeof(ListReply) == 8 && offsetof(ListReply, more) == 4);
 
+// LIST_THREADS: live threads ordered by (owner pid, tid), those after (after_pid, after_tid), as many
+// as fit in one datagram. Reply: ListReply; tail: `count` times ThreadInfo. With more = 1, ask again
+// with the owner pid and tid of the last entry returned.
+struct ThreadListRequest {
+    uint32_t after_pid;
+    uint32_t after_tid;
+};
+static_assert(sizeof(ThreadListRequest) == 8 && offsetof(ThreadListRequest, after_tid) == 4);
+
+struct ThreadInfo {
+    uint32_t tid;
+    uint32_t owner_pid;   // Windows pid of the process the thread belongs to
+    uint32_t linux_tid;   // as the thread registered it (the main thread's: from REGISTER_PROCESS)
+    uint32_t reserved;
+    uint64_t start_time;  // FILETIME
+};
+static_assert(sizeof(ThreadInfo) == 24 && offsetof(ThreadInfo, owner_pid) == 4 && offsetof(ThreadInfo, linux_tid) == 8 &&
+              offsetof(ThreadInfo, start_time) == 16);
+
 struct ReservePidReply {
     uint32_t pid;
     uint32_t reserved;
@@ -209,7 +229,8 @@ static_assert(sizeof(ReservePidReply) == 8);
     X(8, QUERY_PROCESS, PidRequest, ProcessReply, 0)                                               \
     X(9, LIST_PROCESSES, ListRequest, ListReply, 0)                                                \
     X(10, RESERVE_PID, Empty, ReservePidReply, 0)                                                  \
-    X(11, HALT, Empty, Empty, 0)
+    X(11, HALT, Empty, Empty, 0)                                                                   \
+    X(12, LIST_THREADS, ThreadListRequest, ListReply, 0)
 
 enum class MsgId : uint16_t {
     invalid = 0,

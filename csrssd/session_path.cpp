@@ -8,11 +8,46 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace winrun::csrss {
+
+// What std::filesystem::absolute(p).lexically_normal() gives, without std::filesystem: this runs at
+// every winrun start, and the first use of std::filesystem and fmt costs tens of microseconds of
+// page faults in a fresh process (tested against std::filesystem in test_protocol.cpp).
+std::string normalize_path(std::string p) {
+    if (p.empty() || p[0] != '/') {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd)) p = std::string(cwd) + "/" + p;
+    }
+    bool absolute = !p.empty() && p[0] == '/';
+    std::vector<std::string_view> parts;
+    std::string_view v(p);
+    size_t i = 0;
+    while (i < v.size()) {
+        size_t j = v.find('/', i);
+        if (j == std::string_view::npos) j = v.size();
+        std::string_view e = v.substr(i, j - i);
+        i = j + 1;
+        if (e.empty() || e == ".") continue;
+        if (e == "..") {
+            if (!parts.empty() && parts.back() != "..") parts.pop_back();
+            else if (!absolute) parts.push_back(e);
+            continue;
+        }
+        parts.push_back(e);
+    }
+    std::string out = absolute ? "/" : "";
+    for (size_t k = 0; k < parts.size(); k++) {
+        if (k) out += '/';
+        out += parts[k];
+    }
+    if (out.empty()) out = ".";
+    return out;
+}
 
 std::string prefix_path() {
     std::string p;
@@ -22,11 +57,7 @@ std::string prefix_path() {
         const char* home = getenv("HOME");
         p = std::string(home ? home : "/tmp") + "/.local/share/winrun";
     }
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(p, ec);
-    std::string out = (ec ? std::filesystem::path(p) : abs).lexically_normal().string();
-    while (out.size() > 1 && out.back() == '/') out.pop_back();
-    return out;
+    return normalize_path(std::move(p));
 }
 
 std::string prefix_key(const std::string& abs_prefix) {
@@ -35,7 +66,9 @@ std::string prefix_key(const std::string& abs_prefix) {
         h ^= c;
         h *= 0x100000001b3ull;
     }
-    return fmt::format("{:016x}", h);
+    std::string out(16, '0');
+    for (int k = 15; k >= 0; k--, h >>= 4) out[size_t(k)] = "0123456789abcdef"[h & 15];
+    return out;
 }
 
 Result<void> ensure_private_dir(const std::string& dir) {
@@ -57,7 +90,7 @@ Result<SessionPaths> session_paths(bool create) {
         sp.dir = std::string(xdg) + "/winrun-" + key;
         if (create) TRY_VOID(ensure_private_dir(sp.dir));
     } else {
-        std::string base = fmt::format("/tmp/winrun-{}", getuid());
+        std::string base = "/tmp/winrun-" + std::to_string(getuid());
         sp.dir = base + "/" + key;
         if (create) {
             TRY_VOID(ensure_private_dir(base));

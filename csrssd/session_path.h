@@ -17,6 +17,8 @@ namespace winrun::csrss {
 // else $XDG_DATA_HOME/winrun, else $HOME/.local/share/winrun), made absolute and lexically
 // normalised (no symlink resolution: the prefix may not exist yet).
 std::string prefix_path();
+// std::filesystem::absolute(p).lexically_normal() without a trailing '/' (the rule prefix_path uses).
+std::string normalize_path(std::string p);
 // 16 hex digits: FNV-1a 64 of the absolute prefix path.
 std::string prefix_key(const std::string& abs_prefix);
 

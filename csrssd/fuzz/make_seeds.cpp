@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     rec(seeds[0], 0, msg(MsgId::REGISTER_PROCESS, proto::RegisterProcessRequest{0, 0, 0, 1}, {"C:\\a.exe", "a b"}));
     rec(seeds[0], 0, msg(MsgId::REGISTER_THREAD, proto::RegisterThreadRequest{2, 0}));
     rec(seeds[0], 0, msg(MsgId::LIST_PROCESSES, proto::ListRequest{0, 0}));
+    rec(seeds[0], 0, msg(MsgId::LIST_THREADS, proto::ThreadListRequest{0, 0}));
     rec(seeds[0], 0, msg(MsgId::REPORT_EXIT, proto::ReportExitRequest{5, 0}));
     rec(seeds[1], 0x40, msg(MsgId::RESERVE_PID, proto::Empty{}));
     rec(seeds[1], 0x41, msg(MsgId::REGISTER_PROCESS, proto::RegisterProcessRequest{100, 1, 100, 1}, {"x", "y"}));

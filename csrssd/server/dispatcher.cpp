@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -215,6 +216,32 @@ After Dispatcher::on_LIST_PROCESSES(Conn& c, const wire::Parsed& m, wire::Writer
         }
         write_process(w, p);
         rep.count++;
+    }
+    auto out = w.finish();
+    std::memcpy(const_cast<uint8_t*>(out.data()) + sizeof(proto::Header), &rep, sizeof rep);
+    return After::keep;
+}
+
+After Dispatcher::on_LIST_THREADS(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ThreadListRequest>(m);
+    proto::ListReply rep{0, 0};
+    begin_reply<MsgId::LIST_THREADS>(w, m, rep);
+    std::vector<const Thread*> sorted;
+    // Processes from after_pid on (its threads after after_tid), then the following ones.
+    for (auto it = reg_.upper_bound(req.after_pid > 0 ? req.after_pid - 1 : 0); it != reg_.end() && !rep.more; ++it) {
+        const Process& p = it->second;
+        sorted.clear();
+        for (const Thread& t : p.threads)
+            if (p.pid != req.after_pid || t.tid > req.after_tid) sorted.push_back(&t);
+        std::sort(sorted.begin(), sorted.end(), [](const Thread* a, const Thread* b) { return a->tid < b->tid; });
+        for (const Thread* t : sorted) {
+            if (w.room() < sizeof(proto::ThreadInfo)) {
+                rep.more = 1;
+                break;
+            }
+            w.fixed(proto::ThreadInfo{t->tid, p.pid, t->linux_tid, 0, t->start_time});
+            rep.count++;
+        }
     }
     auto out = w.finish();
     std::memcpy(const_cast<uint8_t*>(out.data()) + sizeof(proto::Header), &rep, sizeof rep);

@@ -44,6 +44,10 @@ int helper_main(int argc, char** argv) {
         if (!s->report_exit(code)) return 6;
         _exit(int(code & 0xFF));
     }
+    if (mode == "request-loop") {  // always in the middle of a request (killed by the test)
+        for (;;)
+            if (!s->list_processes() || !s->query_process(r->pid)) return 7;
+    }
     if (mode == "register-wait" || mode == "watchdog") {
         for (;;) pause();
     }

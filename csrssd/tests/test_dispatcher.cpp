@@ -1,6 +1,7 @@
 // The dispatcher and the registry, driven directly: hostile input, state rules, ids, exit codes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 #include <signal.h>
 
@@ -134,7 +135,7 @@ TEST_CASE("malformed messages after HELLO: error reply, connection kept") {
         REQUIRE(f.status() == Status::bad_size);
     }
     SECTION("unknown ids") {
-        for (uint16_t id : {uint16_t(0), uint16_t(12), uint16_t(99), uint16_t(0xFFFF)}) {
+        for (uint16_t id : {uint16_t(0), uint16_t(13), uint16_t(99), uint16_t(0xFFFF)}) {
             auto d = good;
             std::memcpy(d.data(), &id, 2);
             REQUIRE(f.send(c, d) == After::keep);
@@ -330,4 +331,66 @@ TEST_CASE("wait status to exit code") {
     REQUIRE(exit_code_from_wait_status(42 << 8) == 42);
     REQUIRE(derive_exit_code_from_proc(0) == proto::k_exit_code_killed);
     REQUIRE(derive_exit_code_from_proc(uint32_t(getpid())) == proto::k_exit_code_killed);  // alive: no wait status
+}
+
+TEST_CASE("thread list: every live thread once, ordered by (owner, tid), paged") {
+    Fixture f;
+    // Two processes: one with many threads (more than one datagram), one with a few.
+    auto a = f.conn(10), b = f.conn(20);
+    f.hello(a);
+    f.hello(b);
+    uint32_t pa = f.reg_process(a);
+    uint32_t main_a = f.body<proto::RegisterProcessReply>().tid;
+    uint32_t pb = f.reg_process(b);
+    std::set<std::pair<uint32_t, uint32_t>> expect{{pa, main_a}};
+    for (auto& t : f.reg.find(pb)->threads) expect.insert({pb, t.tid});
+    const int many = 7000;  // 24-byte records: about 5460 fit in one datagram
+    for (int i = 0; i < many; i++) {
+        Conn& c = i % 1000 == 0 ? b : a;
+        REQUIRE(f.send(c, f.msg(MsgId::REGISTER_THREAD, proto::RegisterThreadRequest{uint32_t(5000 + i), 0})) == After::keep);
+        REQUIRE(f.status() == Status::ok);
+        expect.insert({&c == &b ? pb : pa, f.body<proto::RegisterThreadReply>().tid});
+    }
+    // One thread of a exits: it is no longer listed.
+    uint32_t gone = f.reg.find(pa)->threads[3].tid;
+    REQUIRE(f.send(a, f.msg(MsgId::THREAD_EXIT, proto::ThreadExitRequest{gone, 0})) == After::keep);
+    expect.erase({pa, gone});
+
+    std::vector<std::pair<uint32_t, uint32_t>> got;
+    proto::ThreadListRequest req{0, 0};
+    int pages = 0;
+    for (;;) {
+        REQUIRE(f.send(a, f.msg(MsgId::LIST_THREADS, req)) == After::keep);
+        REQUIRE(f.status() == Status::ok);
+        REQUIRE(f.reply.size() <= proto::k_max_datagram);
+        auto rep = f.body<proto::ListReply>();
+        wire::Parsed p = wire::parse(f.reply, sizeof(proto::ListReply), proto::k_max_datagram).value();
+        wire::TailReader t(p.tail);
+        for (uint32_t i = 0; i < rep.count; i++) {
+            auto ti = t.fixed<proto::ThreadInfo>().value();
+            REQUIRE(ti.tid % 4 == 0);
+            REQUIRE(ti.start_time == fake_now());
+            got.push_back({ti.owner_pid, ti.tid});
+            req = {ti.owner_pid, ti.tid};
+        }
+        REQUIRE(t.at_end());
+        pages++;
+        if (!rep.more) break;
+        REQUIRE(rep.count > 0);
+    }
+    REQUIRE(pages >= 2);
+    REQUIRE(std::is_sorted(got.begin(), got.end()));
+    REQUIRE(std::set<std::pair<uint32_t, uint32_t>>(got.begin(), got.end()) == expect);
+    REQUIRE(got.size() == expect.size());
+    // The main thread's Linux tid is the one REGISTER_PROCESS gave.
+    REQUIRE(f.send(a, f.msg(MsgId::LIST_THREADS, proto::ThreadListRequest{pa, main_a - 1})) == After::keep);
+    wire::Parsed p = wire::parse(f.reply, sizeof(proto::ListReply), proto::k_max_datagram).value();
+    auto first = wire::TailReader(p.tail).fixed<proto::ThreadInfo>().value();
+    REQUIRE(first.tid == main_a);
+    REQUIRE(first.linux_tid == 7);
+    // An exited process lists no thread.
+    REQUIRE(f.send(b, f.msg(MsgId::REPORT_EXIT, proto::ReportExitRequest{0, 0})) == After::keep);
+    REQUIRE(f.send(a, f.msg(MsgId::LIST_THREADS, proto::ThreadListRequest{pb, 0})) == After::keep);
+    REQUIRE(f.body<proto::ListReply>().count == 0);
+    REQUIRE(f.body<proto::ListReply>().more == 0);
 }

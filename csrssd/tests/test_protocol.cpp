@@ -1,17 +1,22 @@
 // The codec: round trips, bounds, UTF-8 checks, and the layout facts both sides rely on.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include <fmt/format.h>
+
 #include "protocol.h"
+#include "session_path.h"
 #include "wire.h"
 
 using namespace winrun::csrss;
 using proto::MsgId;
 
 TEST_CASE("message list: ids dense, names, table facts") {
-    REQUIRE(static_cast<int>(MsgId::count_) == 12);
+    REQUIRE(static_cast<int>(MsgId::count_) == 13);
     for (int id = 1; id < static_cast<int>(MsgId::count_); id++) REQUIRE(proto::message_name(uint16_t(id)) != nullptr);
     REQUIRE(proto::message_name(0) == nullptr);
-    REQUIRE(proto::message_name(12) == nullptr);
+    REQUIRE(proto::message_name(13) == nullptr);
     REQUIRE(std::string(proto::Msg<MsgId::REGISTER_PROCESS>::name) == "REGISTER_PROCESS");
     REQUIRE(proto::k_body_size<proto::Empty> == 0);
     REQUIRE(proto::Msg<MsgId::REGISTER_PROCESS>::max_tail == 8 + proto::k_max_image_path + proto::k_max_command_line);
@@ -127,4 +132,26 @@ TEST_CASE("writer refuses what does not fit a datagram") {
     std::string big(proto::k_max_datagram, 'x');
     REQUIRE_FALSE(w.string(big));
     REQUIRE(w.string(std::string(1000, 'y')));
+}
+
+TEST_CASE("prefix path normalisation matches std::filesystem (the session key must not change)") {
+    auto reference = [](const std::string& p) {
+        std::error_code ec;
+        auto abs = std::filesystem::absolute(p, ec);
+        std::string out = (ec ? std::filesystem::path(p) : abs).lexically_normal().string();
+        while (out.size() > 1 && out.back() == '/') out.pop_back();
+        return out;
+    };
+    for (const char* p : {"/", "//", "/a", "/a/", "/a//b///", "/a/./b/.", "/a/../b", "/../a", "/a/b/../../..", "/a/b/..",
+                          "/a/.../b", "/a/..b/c.", "/home/u/.local/share/winrun", "rel", "rel/../x", "./a/b/", "../up",
+                          "a/../../b", ".", "/tmp/x y/ü/"}) {
+        INFO(p);
+        REQUIRE(winrun::csrss::normalize_path(p) == reference(p));
+    }
+    REQUIRE(winrun::csrss::prefix_key("/home/u/.local/share/winrun") ==
+            fmt::format("{:016x}", [] {
+                uint64_t h = 0xcbf29ce484222325ull;
+                for (unsigned char c : std::string("/home/u/.local/share/winrun")) h = (h ^ c) * 0x100000001b3ull;
+                return h;
+            }()));
 }

@@ -139,6 +139,36 @@ TEST_CASE("connect_or_start starts a daemon, registers, queries, exits") {
     REQUIRE(s.report_exit(0xC0000005).ok());
 }
 
+TEST_CASE("list_threads: the session's live threads with their owners") {
+    TempSession ts;
+    auto a = start();
+    auto b = start();
+    auto ra = a.register_process(0, "C:\\a.exe", "a").value();
+    auto rb = b.register_process(0, "C:\\b.exe", "b").value();
+    auto t1 = a.register_thread(1111).value();
+    auto t2 = a.register_thread(2222).value();
+    auto all = b.list_threads();
+    INFO((all ? "" : all.error().message));
+    REQUIRE(all.ok());
+    REQUIRE(all->size() == 4);
+    std::set<std::pair<uint32_t, uint32_t>> got;
+    for (const auto& t : all.value()) {
+        got.insert({t.owner_pid, t.tid});
+        REQUIRE(t.start_time != 0);
+        if (t.tid == t1.tid) REQUIRE(t.linux_tid == 1111);
+        if (t.tid == ra.tid) REQUIRE(t.linux_tid == uint32_t(gettid()));
+    }
+    REQUIRE(got == std::set<std::pair<uint32_t, uint32_t>>{{ra.pid, ra.tid}, {ra.pid, t1.tid}, {ra.pid, t2.tid}, {rb.pid, rb.tid}});
+    REQUIRE(a.thread_exit(t1.tid, 0).ok());
+    REQUIRE(a.list_threads().value().size() == 3);
+    // A process that exits (or whose connection drops) takes its threads with it.
+    REQUIRE(a.report_exit(0).ok());
+    auto left = b.list_threads().value();
+    REQUIRE(left.size() == 1);
+    REQUIRE(left[0].owner_pid == rb.pid);
+    REQUIRE(left[0].tid == rb.tid);
+}
+
 TEST_CASE("20 clients started at once on a fresh session: one daemon, all succeed") {
     TempSession ts(5);
     std::vector<pid_t> kids;
