@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <ctime>
 #include <map>
@@ -161,8 +162,23 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
         if (timeout_ms == 0 || timed_out) return WAIT_TIMEOUT;
         block.word = 0;
         for (auto& o : objs) o->waiters.push_back(&block);
+        bool poll = std::any_of(objs.begin(), objs.end(), [](const auto& o) { return o->polled(); });
         lock.unlock();
         long r;
+        if (poll) {
+            // Another process's exit wakes nobody here: look again every 2 ms, up to the deadline.
+            timespec next = deadline_after(2);
+            if (timeout_ms != INFINITE && (next.tv_sec > deadline.tv_sec ||
+                                           (next.tv_sec == deadline.tv_sec && next.tv_nsec > deadline.tv_nsec)))
+                next = deadline;
+            r = syscall(SYS_futex, &block.word, FUTEX_WAIT_BITSET_PRIVATE, 0, &next, nullptr, FUTEX_BITSET_MATCH_ANY);
+            if (r < 0 && errno == ETIMEDOUT && timeout_ms != INFINITE && next.tv_sec == deadline.tv_sec &&
+                next.tv_nsec == deadline.tv_nsec)
+                timed_out = true;
+            lock.lock();
+            for (auto& o : objs) std::erase(o->waiters, &block);
+            continue;
+        }
         if (timeout_ms == INFINITE) {
             r = syscall(SYS_futex, &block.word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
         } else {

@@ -18,6 +18,9 @@ struct Waitable : KObject {
     virtual bool ready(uintptr_t tid) const = 0;
     // Under sync_lock(): take it (auto-reset, count--, ownership). Returns true if abandoned.
     virtual bool acquire(uintptr_t tid) = 0;
+    // Objects whose state changes without a wake_waiters() call (another process exiting) are
+    // re-checked by waiting threads every few milliseconds.
+    virtual bool polled() const { return false; }
     std::vector<WaitBlock*> waiters;
 };
 
