@@ -124,11 +124,14 @@ winrun_call_on_stack:
 int main(int argc, char** argv) {
     CLI::App app{"winrun: runs Windows console programs on Linux", "winrun"};
     bool check = false, session_list = false, session_stop = false;
-    std::string exit_code_file;
+    std::string exit_code_file, windows_command_line;
     std::vector<std::string> rest;
     app.add_flag("--check", check, "list every import of the program and its DLLs, implemented or missing");
     app.add_option("--exit-code-file", exit_code_file, "write the full 32-bit exit code (hex and decimal) to this file");
     app.set_version_flag("--version", "winrun 0.1");
+    // Internal: CreateProcess passes the caller's command line verbatim (GetCommandLine must return
+    // exactly it), so it is not rebuilt from argv.
+    app.add_option("--windows-command-line", windows_command_line)->group("");
     app.add_flag("--session", session_list, "list the processes of this session (as tasklist does)");
     app.add_flag("--session-stop", session_stop, "halt this session: every winrun process of it stops");
     app.add_option("program", rest, "program.exe [args...]");
@@ -170,7 +173,14 @@ int main(int argc, char** argv) {
     if (!argv0.empty() && argv0[0] == '/') argv0 = utf16_to_utf8(paths::to_windows(argv0));
     else std::replace(argv0.begin(), argv0.end(), '/', '\\');
     k32::ProcessStart start;
-    start.command_line = utf8_to_utf16(loader::build_command_line(argv0, args));
+    start.command_line = utf8_to_utf16(windows_command_line.empty() ? loader::build_command_line(argv0, args)
+                                                                     : windows_command_line);
+    // A pid reserved by the parent's CreateProcess (not passed further down).
+    uint32_t claim_pid = 0;
+    if (const char* c = getenv("WINRUN_CSRSS_PID")) {
+        claim_pid = uint32_t(strtoul(c, nullptr, 10));
+        unsetenv("WINRUN_CSRSS_PID");
+    }
     start.image_path = paths::to_windows(linux_exe);
     start.exit_code_file = exit_code_file;
 
@@ -192,7 +202,8 @@ int main(int argc, char** argv) {
         auto s = csrss::Session::connect_or_start(own_directory() + "/winrun-csrssd");
         if (s) {
             session.emplace(std::move(s.value()));
-            auto reg = session->register_process(0, utf16_to_utf8(start.image_path), utf16_to_utf8(start.command_line));
+            auto reg = session->register_process(0, utf16_to_utf8(start.image_path), utf16_to_utf8(start.command_line),
+                                                 claim_pid);
             if (reg) {
                 start.pid = reg->pid;
                 start.tid = reg->tid;

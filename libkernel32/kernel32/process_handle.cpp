@@ -13,50 +13,11 @@
 #include "builtin/builtin.h"
 #include "client.h"
 #include "unicode.h"
-#include "waitable.h"
+#include "process_handle.h"
 
 namespace winrun::k32 {
 
 namespace {
-constexpr DWORD STILL_ACTIVE = 259;
-
-struct ProcessObject : Waitable {
-    ProcessObject() : Waitable(ObjectKind::Process) {}
-    ~ProcessObject() override {
-        if (pidfd >= 0) close(pidfd);
-        if (referenced)
-            if (csrss::Session* s = session()) (void)s->close_process(pid);
-    }
-    // Under sync_lock(). A running process is checked through its pidfd; once it is gone, csrssd
-    // has its exit code (a winrun reports it before exiting).
-    bool ready(uintptr_t) const override {
-        if (self) return false;
-        if (exited) return true;
-        if (pidfd >= 0) {
-            pollfd p{pidfd, POLLIN, 0};
-            if (::poll(&p, 1, 0) != 1) return false;
-        }
-        csrss::Session* s = session();
-        if (!s) return false;
-        // The exit time, not the code, tells an ended process: a process may exit with 259.
-        auto e = s->query_process(pid);
-        if (!e || !e->info.exit_time) return false;
-        exited = true;
-        exit_code = e->info.exit_code;
-        return true;
-    }
-    bool acquire(uintptr_t) override { return false; }
-    bool polled() const override { return !self; }
-    uint32_t pid = 0;
-    int pidfd = -1;
-    bool self = false;
-    bool referenced = false;
-    mutable bool exited = false;
-    mutable DWORD exit_code = STILL_ACTIVE;
-    uint64_t start_time = 0, exit_time = 0;
-    uint32_t linux_pid = 0;
-};
-
 std::shared_ptr<ProcessObject> process_from(HANDLE h) {
     if (h == PSEUDO_PROCESS) {
         auto self = std::make_shared<ProcessObject>();

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <poll.h>
 #include <ctime>
 #include <map>
 
@@ -144,6 +145,7 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
     timespec deadline = deadline_after(timeout_ms == INFINITE ? 0 : timeout_ms);
     std::unique_lock lock(sync_lock());
     bool timed_out = false;
+    int pidfd_spins = 0;
     for (;;) {
         if (wait_all) {
             bool all = true;
@@ -165,6 +167,23 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
         bool poll = std::any_of(objs.begin(), objs.end(), [](const auto& o) { return o->polled(); });
         lock.unlock();
         long r;
+        if (poll && objs.size() == 1 && objs[0]->wait_fd() >= 0) {
+            // One process: sleep on its pidfd until it ends or the deadline passes.
+            pollfd p{objs[0]->wait_fd(), POLLIN, 0};
+            int ms = 1000;
+            if (timeout_ms != INFINITE) {
+                timespec now;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                int64_t left = (deadline.tv_sec - now.tv_sec) * 1000 + (deadline.tv_nsec - now.tv_nsec) / 1000000;
+                ms = int(std::max<int64_t>(0, std::min<int64_t>(left, 1000)));
+                if (left <= 0) timed_out = true;
+            }
+            // A killed process's pidfd is readable before csrssd has noticed: do not spin meanwhile.
+            if (!timed_out && ::poll(&p, 1, ms) > 0 && pidfd_spins++ > 0) usleep(1000);
+            lock.lock();
+            for (auto& o : objs) std::erase(o->waiters, &block);
+            continue;
+        }
         if (poll) {
             // Another process's exit wakes nobody here: look again every 2 ms, up to the deadline.
             timespec next = deadline_after(2);

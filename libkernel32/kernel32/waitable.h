@@ -21,6 +21,8 @@ struct Waitable : KObject {
     // Objects whose state changes without a wake_waiters() call (another process exiting) are
     // re-checked by waiting threads every few milliseconds.
     virtual bool polled() const { return false; }
+    // An fd that becomes readable when the state may have changed (a pidfd), or -1.
+    virtual int wait_fd() const { return -1; }
     std::vector<WaitBlock*> waiters;
 };
 

@@ -1,0 +1,315 @@
+// CreateProcess and CreatePipe. A Windows target runs under winrun (this executable), with the
+// caller's command line passed verbatim; a Linux executable or script runs directly with the
+// arguments msvcrt's rules give. The child's Windows pid is reserved in csrssd first, so the parent
+// knows it at once and the exit code stays queryable through the process handle.
+//
+// Not yet (issue 4): CREATE_SUSPENDED, inheritance of handles other than the std handles, the
+// child's main-thread handle/id (hThread is a second handle to the process), job objects.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "binder.h"
+#include "builtin/builtin.h"
+#include "environ.h"
+#include "path_map.h"
+#include "process_handle.h"
+#include "unicode.h"
+
+extern char** environ;
+
+namespace winrun::k32 {
+
+HANDLE WINAPI GetStdHandle(DWORD which);
+DWORD WINAPI GetEnvironmentVariableW(LPCWSTR name, LPWSTR buf, DWORD size);
+std::u16string full_path_name(std::u16string_view in);
+
+namespace {
+constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STARTF_USESTDHANDLES = 0x100;
+constexpr DWORD ERROR_BAD_EXE_FORMAT = 193;
+
+struct STARTUPINFOW {
+    DWORD cb;
+    LPWSTR lpReserved, lpDesktop, lpTitle;
+    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute, dwFlags;
+    WORD wShowWindow, cbReserved2;
+    BYTE* lpReserved2;
+    HANDLE hStdInput, hStdOutput, hStdError;
+};
+static_assert(sizeof(STARTUPINFOW) == 104);
+
+struct PROCESS_INFORMATION {
+    HANDLE hProcess, hThread;
+    DWORD dwProcessId, dwThreadId;
+};
+static_assert(sizeof(PROCESS_INFORMATION) == 24);
+
+bool is_pe(const std::string& path) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char mz[2] = {};
+    bool pe = read(fd, mz, 2) == 2 && mz[0] == 'M' && mz[1] == 'Z';
+    close(fd);
+    return pe;
+}
+
+bool is_file(const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// A Windows name of a program -> an existing Linux file, searched as CreateProcess does: as given
+// when it has a path; else the application's directory, the current directory, then PATH. ".exe"
+// is appended when the name has no extension.
+std::string find_program(std::u16string name) {
+    size_t sep = name.find_last_of(u"\\/");
+    std::u16string file = sep == std::u16string::npos ? name : name.substr(sep + 1);
+    if (file.find(u'.') == std::u16string::npos) name += u".exe";
+    bool has_path = sep != std::u16string::npos || (name.size() > 1 && name[1] == u':');
+    auto try_path = [](const std::u16string& w) -> std::string {
+        auto l = paths::to_linux(full_path_name(w));
+        return l && is_file(l.value()) ? l.value() : std::string();
+    };
+    if (has_path) return try_path(name);
+    std::vector<std::u16string> dirs;
+    dirs.push_back(paths::to_windows(loader::app_dir()));
+    dirs.push_back(u".");
+    char16_t path[8192];
+    DWORD n = GetEnvironmentVariableW(u"PATH", path, 8192);
+    if (n && n < 8192) {
+        std::u16string_view p(path, n);
+        while (!p.empty()) {
+            size_t semi = p.find(u';');
+            if (semi) dirs.emplace_back(p.substr(0, semi));
+            if (semi == std::u16string_view::npos) break;
+            p.remove_prefix(semi + 1);
+        }
+    }
+    for (const auto& d : dirs) {
+        std::string l = try_path(d + u"\\" + name);
+        if (!l.empty()) return l;
+    }
+    return {};
+}
+
+// The Linux environment for the child: the Windows block, with PATH turned back into Linux
+// directories (the child's winrun turns them into Windows paths again).
+std::vector<std::string> child_environment(const void* env, bool unicode) {
+    std::u16string block;
+    if (!env) block = environment_block();
+    else if (unicode) {
+        auto* w = static_cast<const char16_t*>(env);
+        size_t n = 0;
+        while (w[n] || w[n + 1]) n++;
+        block.assign(w, n + 2);
+    } else {
+        auto* a = static_cast<const char*>(env);
+        size_t n = 0;
+        while (a[n] || a[n + 1]) n++;
+        block = ansi_to_wide(a, n + 2);
+    }
+    std::vector<std::string> out;
+    for (size_t i = 0; i < block.size() && block[i];) {
+        std::u16string e(block.c_str() + i);
+        i += e.size() + 1;
+        if (e[0] == u'=') continue;  // per-drive current directories
+        std::string kv = utf16_to_utf8(e);
+        if (strncasecmp(kv.c_str(), "PATH=", 5) == 0) {
+            std::string linux_path;
+            std::u16string_view p = std::u16string_view(e).substr(5);
+            while (!p.empty()) {
+                size_t semi = p.find(u';');
+                std::u16string dir(p.substr(0, semi));
+                if (!dir.empty() && !(dir.size() >= 10 && (dir[0] == u'C' || dir[0] == u'c') &&
+                                      utf16_to_utf8(dir.substr(2, 8)) == "\\windows"))
+                    if (auto l = paths::to_linux(dir)) linux_path += (linux_path.empty() ? "" : ":") + l.value();
+                if (semi == std::u16string_view::npos) break;
+                p.remove_prefix(semi + 1);
+            }
+            kv = "PATH=" + linux_path;
+        }
+        out.push_back(std::move(kv));
+    }
+    // The variables that decide the session and the prefix, and winrun's own, always come from
+    // this process: a child given an environment without them would join another session.
+    for (const char* name : {"XDG_RUNTIME_DIR", "XDG_DATA_HOME", "HOME", "WINRUN_PREFIX", "WINRUN_DAEMON_IDLE",
+                             "WINRUN_DEBUG", "WINRUN_PATH"}) {
+        const char* v = getenv(name);
+        if (!v) continue;
+        std::string prefix = std::string(name) + "=";
+        bool present = false;
+        for (auto& e : out)
+            if (e.compare(0, prefix.size(), prefix) == 0) present = true;
+        if (!present) out.push_back(prefix + v);
+    }
+    return out;
+}
+
+// The arguments msvcrt would give a program for this command line (for Linux targets): 2n
+// backslashes + quote -> n backslashes and a quoting toggle, 2n+1 -> n and a literal quote, other
+// backslashes literal, spaces and tabs separate outside quotes.
+std::vector<std::string> split_arguments(std::u16string_view cmd) {
+    std::vector<std::string> out;
+    size_t i = 0, n = cmd.size();
+    auto blank = [](char16_t c) { return c == u' ' || c == u'\t'; };
+    for (;;) {
+        while (i < n && blank(cmd[i])) i++;
+        if (i >= n) break;
+        std::u16string cur;
+        bool quoted = false;
+        while (i < n && (quoted || !blank(cmd[i]))) {
+            size_t slashes = 0;
+            while (i < n && cmd[i] == u'\\') {
+                slashes++;
+                i++;
+            }
+            if (i < n && cmd[i] == u'"') {
+                cur.append(slashes / 2, u'\\');
+                if (slashes % 2) cur.push_back(u'"');
+                else quoted = !quoted;
+                i++;
+            } else {
+                cur.append(slashes, u'\\');
+                if (i < n && (quoted || !blank(cmd[i]))) cur.push_back(cmd[i++]);
+            }
+        }
+        out.push_back(utf16_to_utf8(cur));
+    }
+    return out;
+}
+
+int fd_of(HANDLE h) {
+    auto f = std::dynamic_pointer_cast<FileObject>(handle_get(h));
+    return f ? f->fd : -1;
+}
+}  // namespace
+
+BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inherit, DWORD flags, LPVOID env,
+                           LPCWSTR cwd, STARTUPINFOW* si, PROCESS_INFORMATION* pi) {
+    if (!pi || (!app && !cmdline)) return fail(ERROR_INVALID_PARAMETER);
+    if (flags & CREATE_SUSPENDED) return fail(ERROR_NOT_SUPPORTED);  // issue 4: loudly, not silently running
+    std::u16string cmd = cmdline ? std::u16string(wview(cmdline)) : std::u16string(wview(app));
+    if (!cmdline && cmd.find(u' ') != std::u16string::npos) cmd = u"\"" + cmd + u"\"";
+
+    // The program: lpApplicationName, else the command line's first token. An unquoted first token
+    // with spaces is tried at each space in turn ("C:\Program Files\x.exe" ...), as Windows does.
+    std::string program;
+    if (app) {
+        program = find_program(std::u16string(wview(app)));
+    } else if (!cmd.empty() && cmd[0] == u'"') {
+        size_t q = cmd.find(u'"', 1);
+        program = find_program(cmd.substr(1, q == std::u16string::npos ? std::u16string::npos : q - 1));
+    } else {
+        size_t pos = 0;
+        for (;;) {
+            size_t sp = cmd.find_first_of(u" \t", pos);
+            program = find_program(cmd.substr(0, sp));
+            if (!program.empty() || sp == std::u16string::npos) break;
+            pos = sp + 1;
+        }
+    }
+    if (program.empty()) return fail(ERROR_FILE_NOT_FOUND);
+
+    std::vector<std::string> argv;
+    if (is_pe(program)) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) return fail(ERROR_FILE_NOT_FOUND);
+        argv = {std::string(self, size_t(n)), "--windows-command-line", utf16_to_utf8(cmd), program};
+    } else {
+        if (access(program.c_str(), X_OK) != 0) return fail(ERROR_BAD_EXE_FORMAT);
+        argv = split_arguments(cmd);
+        if (argv.empty()) argv.push_back(program);
+    }
+
+    std::vector<std::string> envs = child_environment(env, flags & CREATE_UNICODE_ENVIRONMENT);
+    uint32_t reserved = 0;
+    csrss::Session* s = session();
+    if (s)
+        if (auto r = s->reserve_pid()) {
+            reserved = r.value();
+            envs.push_back("WINRUN_CSRSS_PID=" + std::to_string(reserved));
+        }
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    // Std handles: the ones in STARTUPINFO when STARTF_USESTDHANDLES (and inheritance) is asked for,
+    // else the parent's.
+    bool use_si = si && (si->dwFlags & STARTF_USESTDHANDLES) && inherit;
+    HANDLE std_h[3] = {use_si ? si->hStdInput : GetStdHandle(DWORD(-10)), use_si ? si->hStdOutput : GetStdHandle(DWORD(-11)),
+                       use_si ? si->hStdError : GetStdHandle(DWORD(-12))};
+    for (int i = 0; i < 3; i++) {
+        int fd = fd_of(std_h[i]);
+        if (fd < 0) posix_spawn_file_actions_addopen(&fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
+        else if (fd != i) posix_spawn_file_actions_adddup2(&fa, fd, i);
+    }
+    std::string dir;
+    if (cwd) {
+        auto l = paths::to_linux(full_path_name(wview(cwd)));
+        if (!l || !paths::file_exists(l.value())) {
+            posix_spawn_file_actions_destroy(&fa);
+            if (reserved) (void)s->close_process(reserved);
+            return fail(ERROR_DIRECTORY);
+        }
+        dir = l.value();
+        posix_spawn_file_actions_addchdir_np(&fa, dir.c_str());
+    }
+    std::vector<char*> av, ev;
+    for (auto& a : argv) av.push_back(a.data());
+    av.push_back(nullptr);
+    for (auto& e : envs) ev.push_back(e.data());
+    ev.push_back(nullptr);
+    pid_t child;
+    int err = posix_spawn(&child, av[0], &fa, nullptr, av.data(), ev.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (err) {
+        if (reserved) (void)s->close_process(reserved);
+        return fail(error_from_errno(err));
+    }
+
+    auto p = std::make_shared<ProcessObject>();
+    p->pid = reserved ? reserved : uint32_t(child) * 4;
+    p->linux_pid = uint32_t(child);
+    p->pidfd = int(syscall(SYS_pidfd_open, child, 0));
+    p->referenced = reserved != 0;  // the reservation is our reference in csrssd
+    p->is_child = true;
+    pi->hProcess = handle_alloc(p);
+    pi->hThread = handle_alloc(p);  // the child's main thread ends with it (no remote thread objects yet)
+    pi->dwProcessId = p->pid;
+    pi->dwThreadId = 0;
+    return TRUE;
+}
+
+BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline, void* psa, void* tsa, BOOL inherit, DWORD flags, LPVOID env,
+                           LPCSTR cwd, STARTUPINFOW* si, PROCESS_INFORMATION* pi) {
+    std::u16string a = app ? ansi_to_wide(app) : u"", c = cmdline ? ansi_to_wide(cmdline) : u"",
+                   d = cwd ? ansi_to_wide(cwd) : u"";
+    // STARTUPINFOA differs only in its string pointers, which CreateProcess does not use here.
+    return CreateProcessW(app ? a.c_str() : nullptr, cmdline ? c.data() : nullptr, psa, tsa, inherit, flags, env,
+                          cwd ? d.c_str() : nullptr, si, pi);
+}
+
+BOOL WINAPI CreatePipe(HANDLE* read_end, HANDLE* write_end, void* sa, DWORD) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return fail_errno();
+    bool inherit = sa && reinterpret_cast<const DWORD*>(sa)[4];  // SECURITY_ATTRIBUTES.bInheritHandle
+    auto r = std::make_shared<FileObject>();
+    r->fd = fds[0];
+    r->access = 0x80000000u;  // GENERIC_READ
+    auto w = std::make_shared<FileObject>();
+    w->fd = fds[1];
+    w->access = 0x40000000u;  // GENERIC_WRITE
+    *read_end = handle_alloc(r, inherit);
+    *write_end = handle_alloc(w, inherit);
+    return TRUE;
+}
+
+WR_EXPORT_PART(kernel32_create_process, WR_EXPORT(CreateProcessA), WR_EXPORT(CreateProcessW), WR_EXPORT(CreatePipe));
+
+}  // namespace winrun::k32
