@@ -34,15 +34,6 @@ namespace {
 constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STARTF_USESTDHANDLES = 0x100;
 constexpr DWORD ERROR_BAD_EXE_FORMAT = 193;
 
-struct STARTUPINFOW {
-    DWORD cb;
-    LPWSTR lpReserved, lpDesktop, lpTitle;
-    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute, dwFlags;
-    WORD wShowWindow, cbReserved2;
-    BYTE* lpReserved2;
-    HANDLE hStdInput, hStdOutput, hStdError;
-};
-static_assert(sizeof(STARTUPINFOW) == 104);
 
 struct PROCESS_INFORMATION {
     HANDLE hProcess, hThread;

@@ -81,6 +81,18 @@ bool handle_close(HANDLE h);
 // A handle for an inherited Linux fd (std handles).
 HANDLE handle_for_fd(int fd);
 
+// STARTUPINFOW (STARTUPINFOA has the same layout: only its string pointers differ in type).
+struct STARTUPINFOW {
+    DWORD cb;
+    LPWSTR lpReserved, lpDesktop, lpTitle;
+    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute, dwFlags;
+    WORD wShowWindow, cbReserved2;
+    BYTE* lpReserved2;
+    HANDLE hStdInput, hStdOutput, hStdError;
+};
+static_assert(sizeof(STARTUPINFOW) == 104);
+static_assert(offsetof(STARTUPINFOW, hStdInput) == 80);
+
 // ---- process state (process.cpp) --------------------------------------------------------------
 struct ProcessStart {
     std::u16string command_line;   // as GetCommandLineW returns it

@@ -145,16 +145,6 @@ char16_t* command_line_w() { return g_cmdline_w.data(); }
 LPSTR WINAPI GetCommandLineA() { return g_cmdline_a.data(); }
 LPWSTR WINAPI GetCommandLineW() { return g_cmdline_w.data(); }
 
-struct STARTUPINFOW {
-    DWORD cb;
-    LPWSTR lpReserved, lpDesktop, lpTitle;
-    DWORD dwX, dwY, dwXSize, dwYSize, dwXCountChars, dwYCountChars, dwFillAttribute, dwFlags;
-    WORD wShowWindow, cbReserved2;
-    BYTE* lpReserved2;
-    HANDLE hStdInput, hStdOutput, hStdError;
-};
-static_assert(sizeof(STARTUPINFOW) == 104);
-static_assert(offsetof(STARTUPINFOW, hStdInput) == 80);
 
 void WINAPI GetStartupInfoW(STARTUPINFOW* si) {
     std::memset(si, 0, sizeof *si);
