@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "builtin/builtin.h"
+#include "builtin/builtin.h"
 #include "k32.h"
+#include "thread.h"
 
 namespace winrun::k32 {
 
@@ -16,7 +18,8 @@ std::mutex g_mutex;
 // Never destroyed: handles stay valid through process exit (static destructors must not close
 // the std fds before the last output is written).
 std::vector<std::shared_ptr<KObject>>& g_table = *new std::vector<std::shared_ptr<KObject>>;
-std::vector<bool>& g_inherit = *new std::vector<bool>;
+// HANDLE_FLAG_INHERIT (1) and HANDLE_FLAG_PROTECT_FROM_CLOSE (2) of each handle.
+std::vector<uint8_t>& g_flags = *new std::vector<uint8_t>;
 size_t g_first_free = 0;
 }  // namespace
 
@@ -33,10 +36,10 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit) {
     while (i < g_table.size() && g_table[i]) i++;
     if (i == g_table.size()) {
         g_table.emplace_back();
-        g_inherit.push_back(false);
+        g_flags.push_back(0);
     }
     g_table[i] = std::move(obj);
-    g_inherit[i] = inherit;
+    g_flags[i] = inherit ? 1 : 0;
     g_first_free = i + 1;
     return reinterpret_cast<HANDLE>((i + 1) * 4);
 }
@@ -69,6 +72,9 @@ bool handle_close(HANDLE h) {
     std::lock_guard lock(g_mutex);
     size_t i;
     if (!index_of(h, i) || !g_table[i]) return false;
+    // HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose answers STATUS_HANDLE_NOT_CLOSABLE, so CloseHandle
+    // fails with ERROR_INVALID_HANDLE and the handle stays.
+    if (g_flags[i] & 2) return false;
     dead = std::move(g_table[i]);
     if (i < g_first_free) g_first_free = i;
     return true;
@@ -92,5 +98,52 @@ BOOL WINAPI CloseHandle(HANDLE h) {
 
 WR_EXPORT_PART(kernel32_handle,
     WR_EXPORT(CloseHandle));
+
+BOOL WINAPI GetHandleInformation(HANDLE h, DWORD* flags) {
+    std::lock_guard lock(g_mutex);
+    size_t i;
+    if (!index_of(h, i) || !g_table[i]) return fail(ERROR_INVALID_HANDLE);
+    if (flags) *flags = g_flags[i];
+    return TRUE;
+}
+
+BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags) {
+    std::lock_guard lock(g_mutex);
+    size_t i;
+    if (!index_of(h, i) || !g_table[i]) return fail(ERROR_INVALID_HANDLE);
+    mask &= 3;
+    g_flags[i] = uint8_t((g_flags[i] & ~mask) | (flags & mask));
+    return TRUE;
+}
+
+HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid);
+
+// Within this process only (handles of other processes: issue 4). The duplicate refers to the same
+// object, so a file keeps one position for both handles, as on Windows. The pseudo-handles become
+// real handles to the current process and thread.
+BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE src, HANDLE dst_process, HANDLE* dst, DWORD, BOOL inherit,
+                            DWORD options) {
+    constexpr DWORD DUPLICATE_CLOSE_SOURCE = 1;
+    auto own = [](HANDLE p) { return p == PSEUDO_PROCESS; };
+    if (!own(src_process) || !own(dst_process)) return fail(ERROR_CALL_NOT_IMPLEMENTED);
+    std::shared_ptr<KObject> obj;
+    if (src == PSEUDO_THREAD) obj = current_thread_object();
+    else if (src == PSEUDO_PROCESS) {
+        HANDLE h = OpenProcess(0, inherit, current_process_id());
+        if (!h) return FALSE;
+        if (dst) *dst = h;
+        else CloseHandle(h);
+        return TRUE;
+    } else obj = handle_get(src);
+    if (!obj) return fail(ERROR_INVALID_HANDLE);
+    HANDLE h = handle_alloc(obj, inherit);
+    if (options & DUPLICATE_CLOSE_SOURCE) handle_close(src);
+    if (dst) *dst = h;
+    else handle_close(h);
+    return TRUE;
+}
+
+WR_EXPORT_PART(kernel32_handle_dup, WR_EXPORT(DuplicateHandle), WR_EXPORT(GetHandleInformation),
+               WR_EXPORT(SetHandleInformation));
 
 }  // namespace winrun::k32

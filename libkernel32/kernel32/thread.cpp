@@ -136,6 +136,20 @@ void finish_thread(ThreadObject* t, DWORD code) {
 }
 }  // namespace
 
+// The object behind GetCurrentThread() (DuplicateHandle of the pseudo-handle). The main thread's
+// is made on first use; it is signaled when the process ends, which nobody outlives.
+std::shared_ptr<KObject> current_thread_object() {
+    std::lock_guard lock(g_threads_mutex);
+    DWORD tid = current_thread_id();
+    auto it = g_threads.find(tid);
+    if (it != g_threads.end()) return it->second;
+    auto t = std::make_shared<ThreadObject>();
+    t->tid = tid;
+    t->teb = current_teb();
+    g_threads[tid] = t;
+    return t;
+}
+
 void for_each_teb(void (*fn)(TEB*, void*), void* ctx) {
     std::lock_guard lock(g_threads_mutex);
     TEB* self = current_teb();
