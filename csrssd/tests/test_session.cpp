@@ -311,6 +311,36 @@ TEST_CASE("another uid is refused (SO_PEERCRED)") {
     int st = wait_status(p, 5000);
     chmod(sp.dir.c_str(), 0700);
     REQUIRE(WIFEXITED(st));
+    int root_err = 0;
+    auto root_fd = connect_socket(sp.socket, &root_err);
+    if (root_fd) close(root_fd.value());
+    INFO("root's own connect afterwards: " << (root_fd ? "ok" : strerror(root_err)));
+    std::string fds;
+    for (int k = 0; k < 8; k++) {
+        char link[256] = {};
+        std::string pth = "/proc/";
+        pth += std::to_string(s.daemon_pid());
+        pth += "/fd/";
+        pth += std::to_string(k);
+        if (readlink(pth.c_str(), link, sizeof link - 1) > 0) {
+            fds += ' ';
+            fds += std::to_string(k);
+            fds += '=';
+            fds += link;
+        }
+    }
+    struct stat sst {};
+    stat(sp.socket.c_str(), &sst);
+    std::string listeners;
+    std::string ss_cmd = "ss -xlp 2>/dev/null | grep -F '";
+    ss_cmd += sp.socket;
+    ss_cmd += '\'';
+    if (FILE* pf = popen(ss_cmd.c_str(), "r")) {
+        char line[512];
+        while (fgets(line, sizeof line, pf)) listeners += line;
+        pclose(pf);
+    }
+    INFO("daemon fds:" << fds << "; socket file inode " << sst.st_ino << "; listeners: " << listeners);
     INFO("the other uid's client: exit status " << WEXITSTATUS(st) << " (100 + errno: its connect failed); daemon "
          << s.daemon_pid() << (kill(pid_t(s.daemon_pid()), 0) == 0 ? " alive" : " gone") << "; socket "
          << (access(sp.socket.c_str(), F_OK) == 0 ? "present" : "missing"));
