@@ -23,8 +23,7 @@ constexpr DWORD GENERIC_READ = 0x80000000, GENERIC_WRITE = 0x40000000, GENERIC_E
                 GENERIC_ALL = 0x10000000, FILE_READ_DATA = 1, FILE_WRITE_DATA = 2, FILE_APPEND_DATA = 4;
 constexpr DWORD CREATE_NEW = 1, CREATE_ALWAYS = 2, OPEN_EXISTING = 3, OPEN_ALWAYS = 4, TRUNCATE_EXISTING = 5;
 constexpr DWORD FILE_FLAG_BACKUP_SEMANTICS = 0x02000000, FILE_FLAG_DELETE_ON_CLOSE = 0x04000000;
-constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
-                FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;
+
 constexpr DWORD INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF, INVALID_SET_FILE_POINTER = 0xFFFFFFFF;
 constexpr DWORD FILE_TYPE_UNKNOWN = 0, FILE_TYPE_DISK = 1, FILE_TYPE_CHAR = 2, FILE_TYPE_PIPE = 3;
 
@@ -64,17 +63,6 @@ bool is_device(std::u16string_view name, std::u16string_view dev) {
     return true;
 }
 
-DWORD attributes_of(const std::string& path, const struct stat& st) {
-    DWORD a = 0;
-    if (S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_DIRECTORY;
-    if (!(st.st_mode & S_IWUSR)) a |= FILE_ATTRIBUTE_READONLY;
-    size_t slash = path.find_last_of('/');
-    std::string_view base = slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
-    if (base.size() > 1 && base[0] == '.' && base != "..") a |= FILE_ATTRIBUTE_HIDDEN;  // dot-files are hidden
-    if (!a) a = S_ISDIR(st.st_mode) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE;
-    else if (!S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_ARCHIVE;
-    return a;
-}
 // Sharing modes, within the process (across the processes of a session: issue 5, through csrssd).
 // Every open of a regular file records what it may do (read/write/delete) and what it lets later
 // opens do; an open that conflicts either way fails with ERROR_SHARING_VIOLATION.
@@ -113,6 +101,20 @@ bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares) 
     return it != g_opens.end() && conflicts(it->second, uses, shares);
 }
 }  // namespace
+
+// FILE_ATTRIBUTE_* of a Linux file: directory, read-only from the permissions, hidden = dot-file,
+// archive for files.
+DWORD attributes_of(const std::string& path, const struct stat& st) {
+    DWORD a = 0;
+    if (S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_DIRECTORY;
+    if (!(st.st_mode & S_IWUSR)) a |= FILE_ATTRIBUTE_READONLY;
+    size_t slash = path.find_last_of('/');
+    std::string_view base = slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
+    if (base.size() > 1 && base[0] == '.' && base != "..") a |= FILE_ATTRIBUTE_HIDDEN;  // dot-files are hidden
+    if (!a) a = S_ISDIR(st.st_mode) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE;
+    else if (!S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_ARCHIVE;
+    return a;
+}
 
 void share_release(FileObject* f) {
     std::lock_guard lock(g_share_mutex);

@@ -4,6 +4,9 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <sys/stat.h>
 
 #include "wintypes.h"
 
@@ -68,6 +71,9 @@ struct FileObject : KObject {
     bool share_tracked = false; // registered in the sharing table (file.cpp)
     uint64_t dev = 0, ino = 0;
 };
+constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
+                FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;
+DWORD attributes_of(const std::string& linux_path, const struct stat& st);
 // Sharing modes (file.cpp): forgets an open when its last handle closes.
 void share_release(FileObject* f);
 

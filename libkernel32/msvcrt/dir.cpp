@@ -22,6 +22,7 @@
 
 #include "builtin/builtin.h"
 #include "crt.h"
+#include "kernel32/find.h"
 #include "kernel32/path_map.h"
 #include "unicode.h"
 
@@ -504,9 +505,8 @@ void CDECL _wmakepath(char16_t* out, const char16_t* drive, const char16_t* dir,
 }
 
 // ---- _findfirst / _findnext -------------------------------------------------------------------------------
-// A search lists the directory once, sorted the way NTFS returns names (by upper-cased UTF-16, "."
-// and ".." first, and no "." / ".." at a drive root), then hands out the entries that match the
-// DOS pattern case-insensitively ("*.*" matches every name, with or without a dot).
+// A search lists the matching entries once (kernel32's find_entries: DOS patterns, NTFS order) and
+// hands them out one by one.
 namespace {
 struct FindEntry {
     std::u16string name;
@@ -521,98 +521,17 @@ std::mutex g_find_mutex;
 std::unordered_map<intptr_t, std::unique_ptr<FindState>> g_finds;
 intptr_t g_next_find = 0x10000;
 
-char16_t upcase(char16_t c) { return c >= u'a' && c <= u'z' ? char16_t(c - 32) : c; }
-
-bool wild_match(const char16_t* pat, const char16_t* name);
-
-// DOS rules on top of plain globbing: "*.*" and "name.*" also match names without a dot, and a
-// pattern ending in '.' ("*.", "abc.") matches only names without an extension.
-bool dos_match(const std::u16string& pat, const std::u16string& name) {
-    if (pat.size() > 1 && pat.back() == u'.' && pat != u"..") {
-        if (name.find(u'.') != std::u16string::npos) return false;
-        return wild_match(pat.substr(0, pat.size() - 1).c_str(), name.c_str());
-    }
-    return wild_match(pat.c_str(), name.c_str());
-}
-
-bool wild_match(const char16_t* pat, const char16_t* name) {
-    // '*' any run, '?' one character; compared case-insensitively.
-    const char16_t *star = nullptr, *resume = nullptr;
-    while (*name) {
-        if (*pat == u'*') {
-            star = pat++;
-            resume = name;
-        } else if (*pat == u'?' || (*pat && upcase(*pat) == upcase(*name))) {
-            pat++;
-            name++;
-        } else if (star) {
-            pat = star + 1;
-            name = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*pat == u'*' || *pat == u'.' || *pat == u'?') {
-        // A trailing ".*", "*" or "?" also matches nothing (DOS: "*.*" matches "Makefile").
-        if (*pat == u'.' && pat[1] != u'*' && pat[1] != 0) return false;
-        pat++;
-    }
-    return !*pat;
-}
-
-unsigned dos_attributes(const std::u16string& name, const struct stat& st) {
-    unsigned a = 0;
-    if (S_ISDIR(st.st_mode)) a |= 0x10;
-    if (!(st.st_mode & S_IWUSR)) a |= 0x01;
-    if (name.size() > 1 && name[0] == u'.' && name != u"..") a |= 0x02;
-    if (!S_ISDIR(st.st_mode)) a |= 0x20;
-    return a;
-}
-
 intptr_t find_first(const char16_t* spec, FindEntry& out) {
     if (!spec) return set_errno(EINVAL_), -1;
-    std::u16string s(spec);
-    size_t sep = s.find_last_of(u"\\/");
-    std::u16string dir = sep == std::u16string::npos ? (s.size() >= 2 && s[1] == u':' ? s.substr(0, 2) : u"")
-                                                     : s.substr(0, sep + 1);
-    std::u16string pat = sep == std::u16string::npos ? (s.size() >= 2 && s[1] == u':' ? s.substr(2) : s)
-                                                     : s.substr(sep + 1);
-    if (pat.empty()) return set_errno(ENOENT_), -1;
-    std::u16string full_dir = dir.empty() ? current_dir() : std::u16string();
-    if (!dir.empty()) {
-        char16_t tmp[32768];
-        DWORD n = k32::GetFullPathNameW(dir.c_str(), 32768, tmp, nullptr);
-        if (!n || n >= 32768) return set_errno(ENOENT_), -1;
-        full_dir.assign(tmp, n);
-    }
-    std::string ldir;
-    if (!linux_path_of(full_dir.c_str(), ldir)) return -1;
-    bool root = full_dir.size() <= 3;
-    DIR* d = ::opendir(ldir.c_str());
-    if (!d) return set_errno(ENOENT_), -1;
+    // The search itself is kernel32's (FindFirstFile), as in msvcrt on Windows.
+    std::vector<k32::FindEntry> found;
+    DWORD err = 0;
+    if (!k32::find_entries(wview(spec), found, err)) return set_errno(ENOENT_), -1;
     auto state = std::make_unique<FindState>();
-    while (dirent* e = ::readdir(d)) {
-        std::u16string name = utf8_to_utf16(e->d_name);
-        if (root && (name == u"." || name == u"..")) continue;
-        if (!dos_match(pat, name)) continue;
-        struct stat st;
-        std::string lp = ldir + (ldir.empty() || ldir.back() != '/' ? "/" : "") + e->d_name;
-        if (::stat(lp.c_str(), &st) != 0 && ::lstat(lp.c_str(), &st) != 0) continue;
-        FindEntry fe{name, dos_attributes(name, st), creation_time(lp, st), to_time64(st.st_atim),
-                     to_time64(st.st_mtim), S_ISDIR(st.st_mode) ? 0 : int64_t(st.st_size)};
-        state->entries.push_back(std::move(fe));
-    }
-    ::closedir(d);
-    auto key = [](const std::u16string& n) {
-        if (n == u".") return std::u16string(1, u'\1');
-        if (n == u"..") return std::u16string(2, u'\1');
-        std::u16string u;
-        for (char16_t c : n) u.push_back(upcase(c));
-        return u;
-    };
-    std::stable_sort(state->entries.begin(), state->entries.end(),
-                     [&](const FindEntry& a, const FindEntry& b) { return key(a.name) < key(b.name); });
-    if (state->entries.empty()) return set_errno(ENOENT_), -1;
+    for (const auto& e : found)
+        state->entries.push_back(FindEntry{e.name, unsigned(e.attributes), creation_time(e.linux_path, e.st),
+                                           to_time64(e.st.st_atim), to_time64(e.st.st_mtim),
+                                           S_ISDIR(e.st.st_mode) ? 0 : int64_t(e.st.st_size)});
     out = state->entries[0];
     state->next = 1;
     std::lock_guard lock(g_find_mutex);
