@@ -284,30 +284,26 @@ bool is_known_dll(std::string_view name) {
     return false;
 }
 
+// Appends the entries of a ':'-separated Linux directory list.
+void append_dir_list(const char* list, std::vector<std::string>& dirs) {
+    if (!list) return;
+    std::string_view p(list);
+    while (!p.empty()) {
+        size_t c = p.find(':');
+        if (c != 0) dirs.emplace_back(p.substr(0, c));
+        if (c == std::string_view::npos) break;
+        p.remove_prefix(c + 1);
+    }
+}
+
 std::vector<std::string> search_dirs() {
     std::vector<std::string> dirs;
     dirs.push_back(g_app_dir);
     if (g_app_dir != ".") dirs.push_back(".");
-    if (const char* path = getenv("PATH")) {
-        // The Windows PATH (';'-separated Windows paths) is in the emulated environment; until
-        // issue 5 gives it its own store, the Linux PATH entries are used as they are.
-        std::string_view p(path);
-        while (!p.empty()) {
-            size_t c = p.find(':');
-            if (c != 0) dirs.emplace_back(p.substr(0, c));
-            if (c == std::string_view::npos) break;
-            p.remove_prefix(c + 1);
-        }
-    }
-    if (const char* extra = getenv("WINRUN_PATH")) {
-        std::string_view p(extra);
-        while (!p.empty()) {
-            size_t c = p.find(':');
-            if (c != 0) dirs.emplace_back(p.substr(0, c));
-            if (c == std::string_view::npos) break;
-            p.remove_prefix(c + 1);
-        }
-    }
+    // The Windows PATH (';'-separated Windows paths) is in the emulated environment; until issue 5
+    // gives it its own store, the Linux PATH entries are used as they are.
+    append_dir_list(getenv("PATH"), dirs);
+    append_dir_list(getenv("WINRUN_PATH"), dirs);
     return dirs;
 }
 

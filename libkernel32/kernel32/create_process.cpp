@@ -28,11 +28,9 @@ namespace winrun::k32 {
 
 HANDLE WINAPI GetStdHandle(DWORD which);
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR name, LPWSTR buf, DWORD size);
-std::u16string full_path_name(std::u16string_view in);
 
 namespace {
 constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STARTF_USESTDHANDLES = 0x100;
-constexpr DWORD ERROR_BAD_EXE_FORMAT = 193;
 
 
 struct PROCESS_INFORMATION {

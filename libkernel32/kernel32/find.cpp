@@ -13,8 +13,6 @@
 
 namespace winrun::k32 {
 
-std::u16string full_path_name(std::u16string_view in);
-
 namespace {
 char16_t upcase(char16_t c) { return c >= u'a' && c <= u'z' ? char16_t(c - 32) : c; }
 

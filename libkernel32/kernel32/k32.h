@@ -33,7 +33,7 @@ constexpr DWORD ERROR_SUCCESS = 0, ERROR_INVALID_FUNCTION = 1, ERROR_FILE_NOT_FO
                 ERROR_DIRECTORY = 267, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
                 ERROR_INVALID_FLAGS = 1004, ERROR_NOT_FOUND = 1168, ERROR_NEGATIVE_SEEK = 131,
                 ERROR_SEEK_ON_DEVICE = 132, ERROR_INVALID_USER_BUFFER = 1784, ERROR_IO_PENDING = 997,
-                ERROR_NOACCESS = 998, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
+                ERROR_NOACCESS = 998, ERROR_BAD_EXE_FORMAT = 193, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
 
 inline void set_last_error(DWORD e) { current_teb()->LastErrorValue = e; }
 inline DWORD last_error() { return current_teb()->LastErrorValue; }
@@ -116,6 +116,7 @@ void write_exit_code_file(UINT code);
 // Number of Windows threads alive in this process (1 until issue 4 brings CreateThread).
 extern std::atomic<int> g_thread_count;
 uint32_t current_process_id();
+constexpr DWORD STILL_ACTIVE = 259;  // the exit code of a process or thread that is still running
 char* command_line_a();
 char16_t* command_line_w();
 uint32_t current_thread_id();
@@ -126,6 +127,9 @@ UINT oem_code_page();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);
+
+// ---- paths (directory.cpp): Win32 normalisation of a path against the current directory.
+std::u16string full_path_name(std::u16string_view in);
 
 // ---- heaps (heap.cpp) -------------------------------------------------------------------------
 HANDLE process_heap();

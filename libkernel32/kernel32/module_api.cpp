@@ -50,14 +50,13 @@ HMODULE load_library(std::string_view name) {
         WR_WARN(module, "LoadLibrary({}): {}", name, r.error().message);
         uint32_t st = loader::last_load_status();
         set_last_error(st == STATUS_DLL_NOT_FOUND ? ERROR_MOD_NOT_FOUND
-                       : st == STATUS_INVALID_IMAGE_FORMAT ? 193 /* ERROR_BAD_EXE_FORMAT */
+                       : st == STATUS_INVALID_IMAGE_FORMAT ? ERROR_BAD_EXE_FORMAT
                        : st == STATUS_ENTRYPOINT_NOT_FOUND ? ERROR_PROC_NOT_FOUND
                                                            : 1114 /* ERROR_DLL_INIT_FAILED */);
         return nullptr;
     }
     Module* m = r.value();
-    m->static_load = m->static_load && m->attached;
-    if (!m->attached) m->static_load = false;
+    if (!m->attached) m->static_load = false;  // attached by this call: DllMain sees lpReserved == NULL
     if (auto a = loader::attach_modules(); !a) {
         WR_WARN(module, "LoadLibrary({}): {}", name, a.error().message);
         set_last_error(1114 /* ERROR_DLL_INIT_FAILED */);

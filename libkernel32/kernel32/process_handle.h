@@ -11,7 +11,6 @@
 
 namespace winrun::k32 {
 
-constexpr DWORD STILL_ACTIVE = 259;
 constexpr int P_PIDFD_ = 3;  // waitid on a pidfd (Linux 5.4)
 
 struct ProcessObject : Waitable {

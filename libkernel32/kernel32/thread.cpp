@@ -25,7 +25,7 @@
 namespace winrun::k32 {
 
 namespace {
-constexpr DWORD STILL_ACTIVE = 259, CREATE_SUSPENDED = 0x4, STACK_SIZE_PARAM_IS_A_RESERVATION = 0x10000;
+constexpr DWORD CREATE_SUSPENDED = 0x4;
 constexpr DWORD DLL_THREAD_ATTACH = 2, DLL_THREAD_DETACH = 3;
 using StartRoutine = DWORD(WINAPI*)(void*);
 
@@ -174,7 +174,7 @@ HANDLE WINAPI CreateThread(void* sa, SIZE_T stack_size, StartRoutine start, void
     t->suspend_count = (flags & CREATE_SUSPENDED) ? 1 : 0;
     t->resume_word = (flags & CREATE_SUSPENDED) ? 0 : 1;
     // Windows rounds stacks to the allocation granularity; winrun's own code shares the stack, so
-    // it gets at least 1 MiB.
+    // it gets at least 1 MiB. Reserve and commit sizes are treated alike (STACK_SIZE_PARAM_IS_A_RESERVATION).
     size_t size = stack_size ? stack_size : size_t(2) << 20;
     size = std::max<size_t>((size + 0xFFFF) & ~size_t(0xFFFF), size_t(1) << 20);
     pthread_attr_t attr;
@@ -208,8 +208,6 @@ HANDLE WINAPI CreateThread(void* sa, SIZE_T stack_size, StartRoutine start, void
         g_threads[t->tid] = t;
     }
     if (tid_out) *tid_out = t->tid;
-    (void)sa;
-    (void)STACK_SIZE_PARAM_IS_A_RESERVATION;
     return handle_alloc(t, sa && reinterpret_cast<const DWORD*>(sa)[4]);
 }
 

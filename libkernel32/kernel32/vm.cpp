@@ -17,6 +17,20 @@ struct Region {
 };
 std::mutex g_mutex;
 std::map<uintptr_t, Region> g_regions;
+using RegionIt = std::map<uintptr_t, Region>::iterator;
+
+// The region that holds all of [addr, addr + size), or g_regions.end(). Under g_mutex.
+RegionIt region_of(uintptr_t addr, size_t size) {
+    auto it = g_regions.upper_bound(addr);
+    if (it == g_regions.begin()) return g_regions.end();
+    --it;
+    return addr + size > it->first + it->second.size ? g_regions.end() : it;
+}
+
+// The page indexes of region `r` that [addr, addr + size) touches.
+std::pair<size_t, size_t> page_span(RegionIt r, uintptr_t addr, size_t size) {
+    return {(addr - r->first) / PAGE_SIZE, (size + (addr % PAGE_SIZE) + PAGE_SIZE - 1) / PAGE_SIZE};
+}
 }  // namespace
 
 bool valid_protect(uint32_t p) {
@@ -54,14 +68,7 @@ void unregister_region(void* base) {
 }
 
 void note_protection(void* base, size_t size, uint32_t protect) {
-    std::lock_guard lock(g_mutex);
-    uintptr_t a = reinterpret_cast<uintptr_t>(base);
-    auto it = g_regions.upper_bound(a);
-    if (it == g_regions.begin()) return;
-    --it;
-    size_t first = (a - it->first) / PAGE_SIZE;
-    size_t count = (size + (a % PAGE_SIZE) + PAGE_SIZE - 1) / PAGE_SIZE;
-    for (size_t i = first; i < first + count && i < it->second.page_protect.size(); i++) it->second.page_protect[i] = protect;
+    set_committed(reinterpret_cast<uintptr_t>(base), size, protect);
 }
 
 QueryResult query(uintptr_t addr) {
@@ -95,28 +102,22 @@ bool region_info(uintptr_t base, size_t& size, uint32_t& type) {
 
 bool set_committed(uintptr_t addr, size_t size, uint32_t protect) {
     std::lock_guard lock(g_mutex);
-    auto it = g_regions.upper_bound(addr);
-    if (it == g_regions.begin()) return false;
-    --it;
-    if (addr + size > it->first + it->second.size) return false;
-    size_t first = (addr - it->first) / PAGE_SIZE;
-    size_t count = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-    for (size_t i = first; i < first + count; i++) it->second.page_protect[i] = protect;
+    auto r = region_of(addr, size);
+    if (r == g_regions.end()) return false;
+    auto [first, count] = page_span(r, addr, size);
+    for (size_t i = first; i < first + count; i++) r->second.page_protect[i] = protect;
     return true;
 }
 
 // Old protection of the first page when the whole range is committed inside one region, else 0.
 uint32_t committed_protect(uintptr_t addr, size_t size) {
     std::lock_guard lock(g_mutex);
-    auto it = g_regions.upper_bound(addr);
-    if (it == g_regions.begin()) return 0;
-    --it;
-    if (addr + size > it->first + it->second.size) return 0;
-    size_t first = (addr - it->first) / PAGE_SIZE;
-    size_t count = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    auto r = region_of(addr, size);
+    if (r == g_regions.end()) return 0;
+    auto [first, count] = page_span(r, addr, size);
     for (size_t i = first; i < first + count; i++)
-        if (!it->second.page_protect[i]) return 0;
-    return it->second.page_protect[first];
+        if (!r->second.page_protect[i]) return 0;
+    return r->second.page_protect[first];
 }
 
 }  // namespace winrun::vm
