@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "builtin/builtin.h"
+#include <type_traits>
+
 #include "crt.h"
 #include "unicode.h"
 
@@ -59,14 +61,25 @@ size_t CDECL wcstombs(char* dst, const char16_t* src, size_t n) {
     }
     return i;
 }
-int CDECL mbstowcs_s(size_t* done, char16_t* dst, size_t size, const char* src, size_t count) {
+// The secure conversions differ only in their character check: in the "C" locale bytes are Latin-1,
+// so characters map one to one, and a wide character above 0xFF cannot be converted (EILSEQ).
+template <typename D, typename S>
+int convert_s(size_t* done, D* dst, size_t size, const S* src, size_t count) {
     if ((!dst && size) || (dst && !size) || !src) {
         if (dst && size) dst[0] = 0;
         set_errno(EINVAL_);
         return EINVAL_;
     }
-    size_t len = ::strlen(src);
+    size_t len = 0;
+    while (src[len]) len++;
     if (count != size_t(-1) && count < len) len = count;
+    if constexpr (sizeof(S) > 1)
+        for (size_t i = 0; i < len; i++)
+            if (src[i] > 0xFF) {
+                if (dst) dst[0] = 0;
+                set_errno(EILSEQ_);
+                return EILSEQ_;
+            }
     if (!dst) {
         if (done) *done = len + 1;
         return 0;
@@ -81,43 +94,16 @@ int CDECL mbstowcs_s(size_t* done, char16_t* dst, size_t size, const char* src, 
         len = size - 1;
         r = 80;  // STRUNCATE
     }
-    for (size_t i = 0; i < len; i++) dst[i] = static_cast<unsigned char>(src[i]);
+    for (size_t i = 0; i < len; i++) dst[i] = D(static_cast<std::make_unsigned_t<S>>(src[i]));
     dst[len] = 0;
     if (done) *done = len + 1;
     return r;
 }
+int CDECL mbstowcs_s(size_t* done, char16_t* dst, size_t size, const char* src, size_t count) {
+    return convert_s(done, dst, size, src, count);
+}
 int CDECL wcstombs_s(size_t* done, char* dst, size_t size, const char16_t* src, size_t count) {
-    if ((!dst && size) || (dst && !size) || !src) {
-        if (dst && size) dst[0] = 0;
-        set_errno(EINVAL_);
-        return EINVAL_;
-    }
-    size_t len = wcslen16(src);
-    if (count != size_t(-1) && count < len) len = count;
-    for (size_t i = 0; i < len; i++)
-        if (src[i] > 0xFF) {
-            if (dst) dst[0] = 0;
-            set_errno(EILSEQ_);
-            return EILSEQ_;
-        }
-    if (!dst) {
-        if (done) *done = len + 1;
-        return 0;
-    }
-    int r = 0;
-    if (len >= size) {
-        if (count != size_t(-1)) {
-            dst[0] = 0;
-            set_errno(ERANGE_);
-            return ERANGE_;
-        }
-        len = size - 1;
-        r = 80;  // STRUNCATE
-    }
-    for (size_t i = 0; i < len; i++) dst[i] = char(src[i]);
-    dst[len] = 0;
-    if (done) *done = len + 1;
-    return r;
+    return convert_s(done, dst, size, src, count);
 }
 
 // ---- the restartable forms (no shift states in a single-byte code page) ----------------------------

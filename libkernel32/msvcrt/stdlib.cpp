@@ -33,6 +33,22 @@ int digit_of(unsigned c) {
 // msvcrt's _strtoi64_l: whitespace, sign, "0x" for base 0/16, base 0 -> 8 or 10, then digits. The
 // result saturates at INT64_MIN/INT64_MAX with ERANGE. *end is the original string when no digit
 // was read. An invalid base is an invalid parameter: EINVAL, 0, *end untouched.
+// What both parsers share: leading white space, a sign, and the base (a "0x" prefix for 0 or 16,
+// octal for a leading 0 with base 0). Returns where the digits start.
+template <typename C>
+const C* number_prefix(const C* s, int& base, bool& neg) {
+    while (is_space(*s)) s++;
+    neg = false;
+    if (*s == '-') neg = true, s++;
+    else if (*s == '+') s++;
+    if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (base == 0) base = *s == '0' ? 8 : 10;
+    return s;
+}
+
 template <typename C>
 int64_t parse_i64(const C* s, C** end, int base, bool& range) {
     range = false;
@@ -41,15 +57,8 @@ int64_t parse_i64(const C* s, C** end, int base, bool& range) {
         return 0;
     }
     const C* start = s;
-    while (is_space(*s)) s++;
-    bool neg = false;
-    if (*s == '-') neg = true, s++;
-    else if (*s == '+') s++;
-    if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (base == 0) base = *s == '0' ? 8 : 10;
+    bool neg;
+    s = number_prefix(s, base, neg);
     int64_t v = 0;
     bool got = false;
     for (;; s++) {
@@ -76,15 +85,8 @@ uint64_t parse_u64(const C* s, C** end, int base) {
         return 0;
     }
     const C* start = s;
-    while (is_space(*s)) s++;
-    bool neg = false;
-    if (*s == '-') neg = true, s++;
-    else if (*s == '+') s++;
-    if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    if (base == 0) base = *s == '0' ? 8 : 10;
+    bool neg;
+    s = number_prefix(s, base, neg);
     uint64_t v = 0;
     bool got = false;
     for (;; s++) {

@@ -198,15 +198,19 @@ int CDECL strcoll(const char* a, const char* b) { return strcmp(a, b); }
 int CDECL _stricoll(const char* a, const char* b) { return _stricmp(a, b); }
 int CDECL _strncoll(const char* a, const char* b, size_t n) { return strncmp(a, b, n); }
 int CDECL _strnicoll(const char* a, const char* b, size_t n) { return _strnicmp(a, b, n); }
-size_t CDECL strxfrm(char* dst, const char* src, size_t n) {
+// In the "C" locale the transformed string is the string itself (strncpy semantics: padded with NULs).
+template <typename C>
+size_t xfrm(C* dst, const C* src, size_t n) {
     if (!src || (!dst && n)) {
         set_errno(EINVAL_);
         return INT_MAX;
     }
     if (n > INT_MAX) n = INT_MAX;
-    if (n) ::strncpy(dst, src, n);
-    return ::strlen(src);
+    size_t len = slen(src);
+    for (size_t i = 0; i < n; i++) dst[i] = i < len ? src[i] : C(0);
+    return len;
 }
+size_t CDECL strxfrm(char* dst, const char* src, size_t n) { return xfrm(dst, src, n); }
 
 // Secure variants: on bad arguments the destination is emptied and errno/return are EINVAL;
 // a destination too small gives ERANGE (STRUNCATE when _TRUNCATE was asked for).
@@ -507,15 +511,7 @@ int CDECL wcscoll(const char16_t* a, const char16_t* b) { return wcscmp(a, b); }
 int CDECL _wcsicoll(const char16_t* a, const char16_t* b) { return _wcsicmp(a, b); }
 int CDECL _wcsncoll(const char16_t* a, const char16_t* b, size_t n) { return wcsncmp(a, b, n); }
 int CDECL _wcsnicoll(const char16_t* a, const char16_t* b, size_t n) { return _wcsnicmp(a, b, n); }
-size_t CDECL wcsxfrm(char16_t* dst, const char16_t* src, size_t n) {
-    if (!src || (!dst && n)) {
-        set_errno(EINVAL_);
-        return INT_MAX;
-    }
-    if (n > INT_MAX) n = INT_MAX;
-    if (n) wcsncpy(dst, src, n);
-    return slen(src);
-}
+size_t CDECL wcsxfrm(char16_t* dst, const char16_t* src, size_t n) { return xfrm(dst, src, n); }
 int CDECL wcscpy_s(char16_t* dst, size_t size, const char16_t* src) { return copy_s(dst, size, src); }
 int CDECL wcscat_s(char16_t* dst, size_t size, const char16_t* src) { return cat_s(dst, size, src); }
 int CDECL wcsncpy_s(char16_t* dst, size_t size, const char16_t* src, size_t count) { return ncpy_s(dst, size, src, count); }
