@@ -76,7 +76,9 @@ int convert_s(size_t* done, D* dst, size_t size, const S* src, size_t count) {
     if constexpr (sizeof(S) > 1)
         for (size_t i = 0; i < len; i++)
             if (src[i] > 0xFF) {
+                // Documented: EILSEQ, an empty string, and 0 in *pReturnValue.
                 if (dst) dst[0] = 0;
+                if (done) *done = 0;
                 set_errno(EILSEQ_);
                 return EILSEQ_;
             }
