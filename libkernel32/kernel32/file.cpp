@@ -135,16 +135,21 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
     }
     std::u16string_view wname = wview(name);
     std::string path;
+    struct stat st;
+    bool existed;
     if (is_device(wname, u"NUL")) {
         path = "/dev/null";
+        existed = stat(path.c_str(), &st) == 0;
     } else {
-        auto lp = paths::to_linux(wname);
+        auto lp = paths::to_linux_stat(wname);
         if (!lp) {
             WR_TRACE(file, "CreateFileW({}): {}", utf16_to_utf8(wname), lp.error().message);
             set_last_error(ERROR_PATH_NOT_FOUND);
             return INVALID_HANDLE_VALUE;
         }
-        path = lp.value();
+        path = std::move(lp->path);
+        existed = lp->exists;
+        st = lp->st;
     }
     if (access & GENERIC_ALL) access |= GENERIC_READ | GENERIC_WRITE;
     bool rd = access & (GENERIC_READ | FILE_READ_DATA | GENERIC_EXECUTE);
@@ -152,8 +157,6 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
     bool app = (access & FILE_APPEND_DATA) && !wr;
     int oflags = O_CLOEXEC | ((wr || app) ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY);
     if (app) oflags |= O_APPEND;
-    struct stat st;
-    bool existed = stat(path.c_str(), &st) == 0;
     if (existed && S_ISDIR(st.st_mode)) {
         // Directories open only with FILE_FLAG_BACKUP_SEMANTICS.
         if (!(flags & FILE_FLAG_BACKUP_SEMANTICS) || disposition == CREATE_NEW || disposition == CREATE_ALWAYS ||
@@ -192,9 +195,11 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
         set_last_error(open_error(errno, path));
         return INVALID_HANDLE_VALUE;
     }
+    if (!existed && (oflags & O_CREAT)) paths::note_created(path);
     auto f = std::make_shared<FileObject>();
     struct stat fst;
-    if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode)) {
+    if (fstat(fd, &fst) == 0) f->file_type = fst.st_mode & S_IFMT;
+    if (f->file_type == S_IFREG) {
         std::lock_guard lock(g_share_mutex);
         auto& opens = g_opens[{fst.st_dev, fst.st_ino}];
         if (conflicts(opens, uses, shares)) {  // another thread opened it meanwhile
@@ -240,8 +245,8 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
     if (f->is_directory) return fail(ERROR_INVALID_FUNCTION);
     if (!(f->access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA))) return fail(ERROR_ACCESS_DENIED);
     // A pipe or terminal returns what is available; only regular files are read until n bytes.
-    struct stat st {};
-    bool regular = fstat(f->fd, &st) == 0 && S_ISREG(st.st_mode);
+    uint32_t type = f->type();
+    bool regular = type == S_IFREG;
     size_t total = 0;
     while (total < n) {
         ssize_t r = ov ? pread(f->fd, static_cast<char*>(buf) + total, n - total,
@@ -260,7 +265,7 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
     if (ov) ov->InternalHigh = total;
     if (total == 0 && n > 0) {
         // End of a pipe whose writer has gone: Windows fails with ERROR_BROKEN_PIPE.
-        if (S_ISFIFO(st.st_mode)) return fail(ERROR_BROKEN_PIPE);
+        if (type == S_IFIFO) return fail(ERROR_BROKEN_PIPE);
         if (ov) return fail(ERROR_HANDLE_EOF);
     }
     return TRUE;
@@ -375,6 +380,7 @@ BOOL WINAPI DeleteFileW(LPCWSTR name) {
     if (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE))
         return fail(ERROR_SHARING_VIOLATION);
     if (unlink(lp->c_str()) != 0) return fail(open_error(errno, lp.value()));
+    paths::note_removed(lp.value());
     return TRUE;
 }
 BOOL WINAPI DeleteFileA(LPCSTR name) { return DeleteFileW(ansi_to_wide(name).c_str()); }
@@ -384,6 +390,7 @@ BOOL WINAPI CreateDirectoryW(LPCWSTR name, void*) {
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
     if (mkdir(lp->c_str(), 0777) != 0)
         return fail(errno == EEXIST ? ERROR_ALREADY_EXISTS : errno == ENOENT ? ERROR_PATH_NOT_FOUND : error_from_errno(errno));
+    paths::note_created(lp.value());
     return TRUE;
 }
 BOOL WINAPI CreateDirectoryA(LPCSTR name, void* sa) { return CreateDirectoryW(ansi_to_wide(name).c_str(), sa); }
@@ -393,22 +400,24 @@ BOOL WINAPI RemoveDirectoryW(LPCWSTR name) {
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
     if (rmdir(lp->c_str()) != 0)
         return fail(errno == ENOTEMPTY ? ERROR_DIR_NOT_EMPTY : errno == ENOTDIR ? ERROR_DIRECTORY : open_error(errno, lp.value()));
+    paths::note_removed(lp.value());
     return TRUE;
 }
 BOOL WINAPI RemoveDirectoryA(LPCSTR name) { return RemoveDirectoryW(ansi_to_wide(name).c_str()); }
 
 DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
-    auto lp = paths::to_linux(wview(name));
+    auto lp = paths::to_linux_stat(wview(name));
     if (!lp) {
         set_last_error(ERROR_PATH_NOT_FOUND);
         return INVALID_FILE_ATTRIBUTES;
     }
-    struct stat st;
-    if (stat(lp->c_str(), &st) != 0) {
-        set_last_error(open_error(errno, lp.value()));
+    if (!lp->exists) {
+        struct stat st;
+        int err = stat(lp->path.c_str(), &st) != 0 ? errno : ENOENT;  // EACCES, ENOTDIR ... say more
+        set_last_error(open_error(err, lp->path));
         return INVALID_FILE_ATTRIBUTES;
     }
-    return attributes_of(lp.value(), st);
+    return attributes_of(lp->path, lp->st);
 }
 DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(ansi_to_wide(name).c_str()); }
 

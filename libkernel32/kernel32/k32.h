@@ -70,6 +70,18 @@ struct FileObject : KObject {
     std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
     bool share_tracked = false; // registered in the sharing table (file.cpp)
     uint64_t dev = 0, ino = 0;
+    // S_IFMT bits of the fd, 0 until first needed (an fd never changes type). Atomic: any thread may fill it.
+    std::atomic<uint32_t> file_type{0};
+    uint32_t type() {
+        uint32_t t = file_type.load(std::memory_order_relaxed);
+        if (!t) {
+            struct stat st;
+            if (fstat(fd, &st) != 0) return 0;
+            t = st.st_mode & S_IFMT;
+            file_type.store(t, std::memory_order_relaxed);
+        }
+        return t;
+    }
 };
 constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
                 FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;

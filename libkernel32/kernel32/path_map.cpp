@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <cctype>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <cerrno>
 
 #include "unicode.h"
 
@@ -33,40 +36,139 @@ const std::u16string& system_dir() {
     return dir;
 }
 
-std::string resolve_case(const std::string& path) {
-    if (path.empty() || file_exists(path)) return path;
-    // Walk from the root, fixing each component that does not exist as spelled.
-    std::string out = path[0] == '/' ? "" : ".";
-    size_t i = 0;
-    while (i < path.size()) {
-        while (i < path.size() && path[i] == '/') i++;
-        if (i >= path.size()) break;
-        size_t j = path.find('/', i);
-        if (j == std::string::npos) j = path.size();
-        std::string comp = path.substr(i, j - i);
-        std::string cand = out + "/" + comp;
-        if (!file_exists(cand)) {
-            std::string found;
-            if (DIR* d = opendir(out.empty() ? "/" : out.c_str())) {
-                while (dirent* e = readdir(d)) {
-                    if (strcasecmp(e->d_name, comp.c_str()) == 0) {
-                        found = e->d_name;
-                        break;
-                    }
-                }
-                closedir(d);
-            }
-            if (found.empty()) return path;  // does not exist in any spelling
-            cand = out + "/" + found;
-        }
-        out = cand;
-        i = j;
+namespace {
+// Case-insensitive lookup needs the listing of a directory. Reading it for every missing name makes
+// creating N new files in one directory cost O(N^2) (every new name is missing by definition), so
+// each directory's listing is kept, keyed by path and checked against the directory's identity and
+// change times on every use: any change made by another process moves mtime/ctime and forces a new
+// read. Changes made through winrun itself (note_created / note_removed) update the listing in place.
+// Known limit: a change by another process in the same instant as one of ours (between our lookup
+// and our own create, a few microseconds) can be missed until the directory changes again.
+struct Stamp {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    timespec mtime{}, ctime{};
+    bool operator==(const Stamp& o) const {
+        return dev == o.dev && ino == o.ino && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
+               ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
     }
-    if (path[0] != '/' && out.size() >= 2) out = out.substr(2);  // drop "./"
-    return out.empty() ? path : out;
+};
+Stamp stamp_of(const struct stat& st) { return {st.st_dev, st.st_ino, st.st_mtim, st.st_ctim}; }
+
+struct DirListing {
+    Stamp stamp;
+    std::unordered_map<std::string, std::string> by_folded;  // folded name -> name as stored
+};
+
+// Lock rule: g_dirs_mutex guards g_dirs; a listing is read from disk while holding it (other
+// threads needing a listing would read the same directory anyway).
+std::mutex g_dirs_mutex;
+std::unordered_map<std::string, DirListing> g_dirs;
+constexpr size_t k_max_cached_dirs = 128;
+
+// Names compare as NTFS compares them for ASCII letters (the upcase table beyond ASCII is not
+// modelled yet).
+std::string fold(std::string_view name) {
+    std::string f(name);
+    for (auto& c : f)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return f;
 }
 
-Result<std::string> to_linux(std::string_view w) {
+bool read_listing(const std::string& dir, DirListing& out) {
+    DIR* d = opendir(dir.c_str());
+    if (!d) return false;
+    out.by_folded.clear();
+    while (dirent* e = readdir(d)) {
+        std::string_view n = e->d_name;
+        if (n == "." || n == "..") continue;
+        out.by_folded.emplace(fold(n), std::string(n));  // with two case variants, the first read wins
+    }
+    closedir(d);
+    return true;
+}
+
+// The name as stored in `dir` that matches `name` case-insensitively, or "" when none does.
+std::string find_in_dir(const std::string& dir, const std::string& name, const struct stat& dir_st) {
+    std::lock_guard lock(g_dirs_mutex);
+    Stamp now = stamp_of(dir_st);
+    auto it = g_dirs.find(dir);
+    if (it == g_dirs.end() || !(it->second.stamp == now)) {
+        if (it == g_dirs.end()) {
+            if (g_dirs.size() >= k_max_cached_dirs) g_dirs.clear();
+            it = g_dirs.emplace(dir, DirListing{}).first;
+        }
+        if (!read_listing(dir, it->second)) {
+            g_dirs.erase(it);
+            return {};
+        }
+        it->second.stamp = now;
+    }
+    auto hit = it->second.by_folded.find(fold(name));
+    return hit == it->second.by_folded.end() ? std::string() : hit->second;
+}
+
+std::pair<std::string, std::string> split_last(const std::string& path) {
+    size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) return {".", path};
+    return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+// After a change made by winrun itself: keep the listing current if it was current before.
+void note_change(const std::string& path, bool created) {
+    auto [dir, name] = split_last(path);
+    std::lock_guard lock(g_dirs_mutex);
+    auto it = g_dirs.find(dir);
+    if (it == g_dirs.end()) return;
+    struct stat st;
+    if (stat(dir.c_str(), &st) != 0) {
+        g_dirs.erase(it);
+        return;
+    }
+    if (created) it->second.by_folded.emplace(fold(name), name);
+    else it->second.by_folded.erase(fold(name));
+    it->second.stamp = stamp_of(st);
+}
+}  // namespace
+
+void note_created(const std::string& linux_path) { note_change(linux_path, true); }
+void note_removed(const std::string& linux_path) { note_change(linux_path, false); }
+
+std::string resolve_case(const std::string& path, struct stat* st_out, bool* exists_out) {
+    struct stat st;
+    if (exists_out) *exists_out = false;
+    if (path.empty()) return path;
+    if (stat(path.c_str(), &st) == 0) {
+        if (st_out) *st_out = st;
+        if (exists_out) *exists_out = true;
+        return path;
+    }
+    if (errno != ENOENT && errno != ENOTDIR) return path;
+    // Strip trailing separators: "dir/" names the directory itself.
+    std::string p = path;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    auto [dir, name] = split_last(p);
+    if (name.empty() || name == "." || name == "..") return path;
+    // The directory first (recursively, only when it is misspelt too), then the name inside it.
+    struct stat dst;
+    bool dir_exists = false;
+    std::string rdir = resolve_case(dir, &dst, &dir_exists);
+    if (!dir_exists || !S_ISDIR(dst.st_mode)) return path;
+    bool bare = p.find('/') == std::string::npos;  // "name" alone: relative to the cwd, keep it so
+    std::string joined = bare ? "" : rdir == "/" ? "/" : rdir + "/";
+    std::string found = find_in_dir(rdir, name, dst);
+    if (found.empty()) return joined + name;  // does not exist in any spelling: to be created there
+    std::string out = joined + found;
+    if (stat(out.c_str(), &st) == 0) {  // a dangling symlink matches by name but does not exist
+        if (st_out) *st_out = st;
+        if (exists_out) *exists_out = true;
+    }
+    return out;
+}
+
+namespace {
+// The Linux spelling of a Windows path, before case resolution.
+Result<std::string> map_drive(std::string_view w) {
     std::string s(w);
     for (auto& c : s)
         if (c == '\\') c = '/';
@@ -88,10 +190,23 @@ Result<std::string> to_linux(std::string_view w) {
     } else {
         out = s;  // relative or rooted: the Linux cwd is the Windows cwd, on drive Z:
     }
-    return resolve_case(out);
+    return out;
+}
+}  // namespace
+
+Result<std::string> to_linux(std::string_view w) {
+    auto p = TRY(map_drive(w));
+    return resolve_case(p);
 }
 
 Result<std::string> to_linux(std::u16string_view w) { return to_linux(utf16_to_utf8(w)); }
+
+Result<LinuxPath> to_linux_stat(std::u16string_view w) {
+    auto p = TRY(map_drive(utf16_to_utf8(w)));
+    LinuxPath out;
+    out.path = resolve_case(p, &out.st, &out.exists);
+    return out;
+}
 
 std::u16string to_windows(std::string_view linux_path) {
     std::string p(linux_path);

@@ -91,6 +91,30 @@ static void test_dispositions(void) {
     ok(h != INVALID_HANDLE_VALUE, "opening with '/' failed: %lu\n", GetLastError());
     if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
 
+    /* a new file in a directory named in another case lands in that directory; creating it again
+     * in yet another spelling finds it */
+    sprintf(path, "%s\\CaseDir", dir);
+    ok(CreateDirectoryA(path, NULL), "CreateDirectory CaseDir failed: %lu\n", GetLastError());
+    sprintf(path, "%s\\casedir\\New.txt", dir);
+    h = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ok(h != INVALID_HANDLE_VALUE, "CREATE_NEW in casedir failed: %lu\n", GetLastError());
+    if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+    sprintf(path, "%s\\CASEDIR\\NEW.TXT", dir);
+    SetLastError(0xdeadbeef);
+    h = CreateFileA(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ok(h == INVALID_HANDLE_VALUE && GetLastError() == ERROR_FILE_EXISTS,
+       "CREATE_NEW of an existing name in another case: expected ERROR_FILE_EXISTS, got %p/%lu\n", h, GetLastError());
+    if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+    sprintf(path, "%s\\CaseDir\\New.txt", dir);
+    ok(GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES, "New.txt is not in CaseDir: %lu\n", GetLastError());
+    sprintf(path, "%s\\casedir\\nEW.txt", dir);
+    ok(DeleteFileA(path), "DeleteFile nEW.txt failed: %lu\n", GetLastError());
+    SetLastError(0xdeadbeef);
+    ok(GetFileAttributesA(path) == INVALID_FILE_ATTRIBUTES && GetLastError() == ERROR_FILE_NOT_FOUND,
+       "deleted file: expected ERROR_FILE_NOT_FOUND, got %lu\n", GetLastError());
+    sprintf(path, "%s\\CASEDIR", dir);
+    ok(RemoveDirectoryA(path), "RemoveDirectory CASEDIR failed: %lu\n", GetLastError());
+
     /* a directory is not opened as a file without FILE_FLAG_BACKUP_SEMANTICS */
     SetLastError(0xdeadbeef);
     h = CreateFileA(dir, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
