@@ -77,6 +77,14 @@ union LARGE_INTEGER {
     } u;
     LONGLONG QuadPart;
 };
+union ULARGE_INTEGER {
+    struct {
+        DWORD LowPart;
+        DWORD HighPart;
+    } u;
+    uint64_t QuadPart;
+};
+static_assert(sizeof(ULARGE_INTEGER) == 8);
 
 // ---------------------------------------------------------------------------------------------
 // Critical sections: the layout is public (winnt.h RTL_CRITICAL_SECTION) and programs and the mingw

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "builtin/builtin.h"
+#include "file.h"
 #include "k32.h"
 #include "log.h"
 #include "path_map.h"
@@ -19,12 +20,7 @@
 namespace winrun::k32 {
 
 namespace {
-constexpr DWORD GENERIC_READ = 0x80000000, GENERIC_WRITE = 0x40000000, GENERIC_EXECUTE = 0x20000000,
-                GENERIC_ALL = 0x10000000, FILE_READ_DATA = 1, FILE_WRITE_DATA = 2, FILE_APPEND_DATA = 4;
-constexpr DWORD CREATE_NEW = 1, CREATE_ALWAYS = 2, OPEN_EXISTING = 3, OPEN_ALWAYS = 4, TRUNCATE_EXISTING = 5;
-constexpr DWORD FILE_FLAG_BACKUP_SEMANTICS = 0x02000000, FILE_FLAG_DELETE_ON_CLOSE = 0x04000000;
-
-constexpr DWORD INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF, INVALID_SET_FILE_POINTER = 0xFFFFFFFF;
+constexpr DWORD INVALID_SET_FILE_POINTER = 0xFFFFFFFF;
 constexpr DWORD FILE_TYPE_UNKNOWN = 0, FILE_TYPE_DISK = 1, FILE_TYPE_CHAR = 2, FILE_TYPE_PIPE = 3;
 
 struct OVERLAPPED {
@@ -32,6 +28,8 @@ struct OVERLAPPED {
     DWORD Offset, OffsetHigh;
     HANDLE hEvent;
 };
+
+}  // namespace
 
 // ENOENT means "file not found" when the directory exists and "path not found" otherwise.
 DWORD missing_error(const std::string& path) {
@@ -47,6 +45,8 @@ DWORD open_error(int err, const std::string& path) {
     if (err == ENOTDIR) return ERROR_PATH_NOT_FOUND;
     return error_from_errno(err);
 }
+
+namespace {
 
 bool is_device(std::u16string_view name, std::u16string_view dev) {
     // "NUL", "nul", "C:\x\NUL" and "\\.\NUL" all name the device; so does "NUL.txt".
@@ -66,8 +66,7 @@ bool is_device(std::u16string_view name, std::u16string_view dev) {
 // Sharing modes, within the process (across the processes of a session: issue 5, through csrssd).
 // Every open of a regular file records what it may do (read/write/delete) and what it lets later
 // opens do; an open that conflicts either way fails with ERROR_SHARING_VIOLATION.
-constexpr DWORD FILE_SHARE_READ = 1, FILE_SHARE_WRITE = 2, FILE_SHARE_DELETE = 4, DELETE_ACCESS = 0x10000;
-constexpr unsigned USE_READ = 1, USE_WRITE = 2, USE_DELETE = 4;
+}  // namespace
 
 unsigned uses_of(DWORD access) {
     unsigned u = 0;
@@ -81,6 +80,7 @@ unsigned shares_of(DWORD share) {
            ((share & FILE_SHARE_DELETE) ? USE_DELETE : 0);
 }
 
+namespace {
 struct OpenRecord {
     const FileObject* owner;
     unsigned uses, shares;
@@ -95,12 +95,13 @@ bool conflicts(const std::vector<OpenRecord>& opens, unsigned uses, unsigned sha
     return false;
 }
 
+}  // namespace
+
 bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares) {
     std::lock_guard lock(g_share_mutex);
     auto it = g_opens.find({dev, ino});
     return it != g_opens.end() && conflicts(it->second, uses, shares);
 }
-}  // namespace
 
 // FILE_ATTRIBUTE_* of a Linux file: directory, read-only from the permissions, hidden = dot-file,
 // archive for files.
@@ -181,6 +182,14 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
         }
         if (disposition == CREATE_NEW || disposition == CREATE_ALWAYS || disposition == OPEN_ALWAYS)
             if ((oflags & O_ACCMODE) == O_RDONLY && !existed) oflags = (oflags & ~O_ACCMODE) | O_RDONLY;
+    }
+    // A read-only file (no owner write permission) is not opened for writing or deleting, whoever
+    // the Linux user is (root may write anything; a Windows program must still see the attribute).
+    if (existed && S_ISREG(st.st_mode) && !(st.st_mode & S_IWUSR) &&
+        ((wr || app) || disposition == CREATE_ALWAYS || disposition == TRUNCATE_EXISTING ||
+         (flags & FILE_FLAG_DELETE_ON_CLOSE))) {
+        set_last_error(ERROR_ACCESS_DENIED);
+        return INVALID_HANDLE_VALUE;
     }
     unsigned uses = uses_of(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? USE_DELETE : 0);
     unsigned shares = shares_of(share);
@@ -376,6 +385,7 @@ BOOL WINAPI DeleteFileW(LPCWSTR name) {
     struct stat st;
     if (lstat(lp->c_str(), &st) != 0) return fail(open_error(errno, lp.value()));
     if (S_ISDIR(st.st_mode)) return fail(ERROR_ACCESS_DENIED);
+    if (S_ISREG(st.st_mode) && !(st.st_mode & S_IWUSR)) return fail(ERROR_ACCESS_DENIED);  // read-only attribute
     // Deleting is an open for DELETE: every open of the file must have allowed FILE_SHARE_DELETE.
     if (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE))
         return fail(ERROR_SHARING_VIOLATION);

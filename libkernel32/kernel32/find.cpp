@@ -120,11 +120,6 @@ struct FindObject : KObject {
     size_t next = 0;
 };
 
-FILETIME filetime_of(const struct timespec& t) {
-    uint64_t v = (uint64_t(t.tv_sec) + 11644473600ull) * 10000000ull + uint64_t(t.tv_nsec) / 100;
-    return FILETIME{DWORD(v), DWORD(v >> 32)};
-}
-
 void fill(const FindEntry& e, WIN32_FIND_DATAW* fd) {
     std::memset(fd, 0, sizeof *fd);
     fd->dwFileAttributes = e.attributes;

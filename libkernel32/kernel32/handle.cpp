@@ -25,6 +25,7 @@ size_t g_first_free = 0;
 
 FileObject::~FileObject() {
     if (share_tracked) share_release(this);
+    if (had_locks) forget_file_locks(this);
     if (fd >= 0) close(fd);
     // FILE_FLAG_DELETE_ON_CLOSE: the file goes when its last handle closes.
     if ((flags & 0x04000000) && !linux_path.empty()) unlink(linux_path.c_str());

@@ -70,6 +70,7 @@ struct FileObject : KObject {
     std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
     bool share_tracked = false; // registered in the sharing table (file.cpp)
     uint64_t dev = 0, ino = 0;
+    bool had_locks = false;     // LockFile was used: forget its ranges when the object goes (file_lock.cpp)
     // S_IFMT bits of the fd, 0 until first needed (an fd never changes type). Atomic: any thread may fill it.
     std::atomic<uint32_t> file_type{0};
     uint32_t type() {
@@ -88,6 +89,7 @@ constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE
 DWORD attributes_of(const std::string& linux_path, const struct stat& st);
 // Sharing modes (file.cpp): forgets an open when its last handle closes.
 void share_release(FileObject* f);
+void forget_file_locks(const FileObject* f);
 
 inline HANDLE const PSEUDO_PROCESS = reinterpret_cast<HANDLE>(-1LL);
 inline HANDLE const PSEUDO_THREAD = reinterpret_cast<HANDLE>(-2LL);
@@ -139,6 +141,11 @@ UINT oem_code_page();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);
+
+// ---- FILETIME (time.cpp): 100 ns units since 1601-01-01 UTC.
+FILETIME filetime_of(const struct timespec& t);
+struct timespec timespec_of(const FILETIME& ft);
+uint64_t filetime_value(const FILETIME& ft);
 
 // ---- paths (directory.cpp): Win32 normalisation of a path against the current directory.
 std::u16string full_path_name(std::u16string_view in);

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <cerrno>
 
+#include "log.h"
 #include "unicode.h"
 
 namespace winrun::paths {
@@ -29,6 +30,36 @@ const std::string& prefix_dir() {
         return std::string(home ? home : "/tmp") + "/.local/share/winrun";
     }();
     return dir;
+}
+
+// The prefix's drive_c with the directories every Windows installation has. Made on first use of
+// C: by mkdir of each level, EEXIST being success, so that processes racing to create a fresh
+// prefix all succeed. A prefix that cannot be written is not an error here: C: then simply has
+// fewer directories (the failure is logged on the file channel).
+void ensure_prefix() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        const std::string c = prefix_dir() + "/drive_c";
+        struct stat st;
+        if (stat((c + "/windows/system32").c_str(), &st) == 0) return;
+        const char* user = getenv("USER");
+        std::string users = std::string("/users/") + (user && *user && !strchr(user, '/') ? user : "winrun");
+        for (std::string rel : {std::string(), std::string("/windows"), std::string("/windows/system32"),
+                                std::string("/windows/temp"), std::string("/users"), users,
+                                users + "/AppData", users + "/AppData/Local", users + "/AppData/Local/Temp",
+                                users + "/AppData/Roaming", std::string("/ProgramData"), std::string("/Program Files")}) {
+            std::string d = rel.empty() ? c : c + rel;
+            // Parents of drive_c (the prefix itself, XDG_DATA_HOME/winrun) too, on the first level.
+            if (rel.empty()) {
+                for (size_t i = 1; i < d.size(); i++)
+                    if (d[i] == '/') mkdir(d.substr(0, i).c_str(), 0755);
+            }
+            if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
+                WR_WARN(file, "cannot create {} in the prefix: {}", d, strerror(errno));
+                return;
+            }
+        }
+    });
 }
 
 const std::u16string& system_dir() {
@@ -181,6 +212,7 @@ Result<std::string> map_drive(std::string_view w) {
         if (drive == 'z') {
             out = rest.empty() || rest[0] != '/' ? "/" + rest : rest;
         } else if (drive == 'c') {
+            ensure_prefix();
             out = prefix_dir() + "/drive_c" + (rest.empty() || rest[0] != '/' ? "/" + rest : rest);
         } else {
             return make_error(std::string("drive ") + char(std::toupper(drive)) + ": is not mapped (only C: and Z: exist)");

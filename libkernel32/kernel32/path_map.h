@@ -37,6 +37,9 @@ void note_created(const std::string& linux_path);
 void note_removed(const std::string& linux_path);
 // The prefix directory (${WINRUN_PREFIX:-${XDG_DATA_HOME:-~/.local/share}/winrun}).
 const std::string& prefix_dir();
+// Creates drive_c and its standard directories (windows\system32, users\<user>, ...) once per process,
+// on first use of C:. Safe against concurrent creation by other processes.
+void ensure_prefix();
 // "C:\windows\system32", where the builtin DLLs appear to live.
 const std::u16string& system_dir();
 bool file_exists(const std::string& linux_path);

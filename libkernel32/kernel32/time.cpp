@@ -31,6 +31,17 @@ void tm_to_systemtime(const struct tm& t, WORD ms, SYSTEMTIME* st) {
 }
 }  // namespace
 
+FILETIME filetime_of(const struct timespec& t) {
+    int64_t v = (int64_t(t.tv_sec) + int64_t(k_epoch_diff)) * 10000000 + t.tv_nsec / 100;
+    if (v < 0) v = 0;  // before 1601: not representable
+    return FILETIME{DWORD(uint64_t(v)), DWORD(uint64_t(v) >> 32)};
+}
+struct timespec timespec_of(const FILETIME& ft) {
+    uint64_t v = from_filetime(&ft);
+    return {time_t(v / 10000000) - time_t(k_epoch_diff), long(v % 10000000) * 100};
+}
+uint64_t filetime_value(const FILETIME& ft) { return from_filetime(&ft); }
+
 void WINAPI GetSystemTimeAsFileTime(FILETIME* ft) { to_filetime(now_filetime(), ft); }
 void WINAPI GetSystemTimePreciseAsFileTime(FILETIME* ft) { to_filetime(now_filetime(), ft); }
 
