@@ -2,6 +2,7 @@
 // Win32 (RtlGetFullPathName_U): separators become '\', "." and ".." are resolved, repeated
 // separators collapse, trailing dots and spaces of the last component are dropped, DOS device
 // names (NUL, CON, COM1 ...) become "\\.\NAME", and "\\?\" paths are returned unchanged.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -190,6 +191,91 @@ DWORD WINAPI GetTempPathA(DWORD n, LPSTR buf) {
     return DWORD(p.size());
 }
 
+HANDLE WINAPI CreateFileW(LPCWSTR, DWORD, DWORD, void*, DWORD, DWORD, HANDLE);
+BOOL WINAPI CloseHandle(HANDLE);
+DWORD WINAPI GetTickCount();
+
+// "<dir>\<pre><XXXX>.TMP": up to three prefix characters and the low 16 bits of the unique number
+// in upper-case hex. With unique 0 the number starts from the clock and counts up until a name is
+// free; that file is then created (empty) so that the name stays ours.
+UINT WINAPI GetTempFileNameW(LPCWSTR dir, LPCWSTR prefix, UINT unique, LPWSTR out) {
+    if (!dir || !out) return fail(ERROR_INVALID_PARAMETER);
+    std::u16string base(wview(dir));
+    if (base.size() > 260 - 14) return fail(ERROR_BUFFER_OVERFLOW);
+    if (!base.empty() && base.back() != u'\\' && base.back() != u'/') base += u'\\';
+    if (prefix) base += std::u16string(wview(prefix).substr(0, 3));
+    auto name_for = [&](UINT n) {
+        static const char16_t hex[] = u"0123456789ABCDEF";
+        std::u16string s = base;
+        for (int shift = 12; shift >= 0; shift -= 4) s += hex[(n >> shift) & 15];
+        return s + u".TMP";
+    };
+    if (unique) {
+        std::u16string s = name_for(unique & 0xFFFF);
+        std::memcpy(out, s.c_str(), (s.size() + 1) * 2);
+        return unique;
+    }
+    UINT start = (GetTickCount() & 0xFFFF) ? GetTickCount() & 0xFFFF : 1, n = start;
+    do {
+        std::u16string s = name_for(n);
+        HANDLE h = CreateFileW(s.c_str(), 0x40000000 /* GENERIC_WRITE */, 0, nullptr, 1 /* CREATE_NEW */, 0x80, nullptr);
+        if (h != reinterpret_cast<HANDLE>(-1)) {
+            CloseHandle(h);
+            std::memcpy(out, s.c_str(), (s.size() + 1) * 2);
+            set_last_error(ERROR_SUCCESS);
+            return n;
+        }
+        DWORD e = get_last_error();
+        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) return 0;  // keeps the error
+        n = (n + 1) & 0xFFFF;
+        if (!n) n = 1;
+    } while (n != start);
+    return fail(ERROR_FILE_EXISTS);
+}
+UINT WINAPI GetTempFileNameA(LPCSTR dir, LPCSTR prefix, UINT unique, LPSTR out) {
+    if (!dir || !out) return fail(ERROR_INVALID_PARAMETER);
+    std::u16string p = prefix ? ansi_to_wide(prefix) : std::u16string();
+    WCHAR w[261];
+    UINT r = GetTempFileNameW(ansi_to_wide(dir).c_str(), prefix ? p.c_str() : nullptr, unique, w);
+    if (!r) return 0;
+    std::string a = wide_to_ansi(w);
+    std::memcpy(out, a.c_str(), a.size() + 1);
+    return r;
+}
+
+// Volumes here have no 8.3 names (like an NTFS volume with short names disabled): the short and
+// the long form of an existing path are the path itself. Both check that the path exists.
+static DWORD same_path_if_exists(LPCWSTR in, LPWSTR out, DWORD len) {
+    if (!in) return fail(ERROR_INVALID_PARAMETER);
+    std::u16string p(wview(in));
+    auto lp = paths::to_linux_stat(p);
+    if (!lp) return fail(ERROR_PATH_NOT_FOUND);
+    if (!lp->exists) {
+        size_t slash = lp->path.find_last_of('/');
+        struct stat st;
+        bool dir_ok = slash == std::string::npos || slash == 0 || stat(lp->path.substr(0, slash).c_str(), &st) == 0;
+        return fail(dir_ok ? ERROR_FILE_NOT_FOUND : ERROR_PATH_NOT_FOUND);
+    }
+    if (p.size() + 1 > len) return DWORD(p.size() + 1);
+    std::memmove(out, p.c_str(), (p.size() + 1) * 2);  // in and out may be the same buffer
+    return DWORD(p.size());
+}
+DWORD WINAPI GetLongPathNameW(LPCWSTR in, LPWSTR out, DWORD len) { return same_path_if_exists(in, out, len); }
+DWORD WINAPI GetShortPathNameW(LPCWSTR in, LPWSTR out, DWORD len) { return same_path_if_exists(in, out, len); }
+static DWORD same_path_if_exists_a(LPCSTR in, LPSTR out, DWORD len) {
+    if (!in) return fail(ERROR_INVALID_PARAMETER);
+    std::u16string w = ansi_to_wide(in);
+    std::vector<WCHAR> buf(w.size() + 1);
+    DWORD n = same_path_if_exists(w.c_str(), buf.data(), DWORD(buf.size()));
+    if (!n) return 0;
+    std::string a = wide_to_ansi(std::u16string_view(buf.data(), n));
+    if (a.size() + 1 > len) return DWORD(a.size() + 1);
+    std::memmove(out, a.c_str(), a.size() + 1);
+    return DWORD(a.size());
+}
+DWORD WINAPI GetLongPathNameA(LPCSTR in, LPSTR out, DWORD len) { return same_path_if_exists_a(in, out, len); }
+DWORD WINAPI GetShortPathNameA(LPCSTR in, LPSTR out, DWORD len) { return same_path_if_exists_a(in, out, len); }
+
 UINT WINAPI GetWindowsDirectoryW(LPWSTR buf, UINT n) {
     static const char16_t dir[] = u"C:\\windows";
     UINT len = UINT(std::size(dir) - 1);
@@ -221,6 +307,8 @@ WR_EXPORT_PART(kernel32_directory,
     WR_EXPORT(GetCurrentDirectoryA), WR_EXPORT(GetCurrentDirectoryW), WR_EXPORT(SetCurrentDirectoryA),
     WR_EXPORT(SetCurrentDirectoryW), WR_EXPORT(GetFullPathNameA), WR_EXPORT(GetFullPathNameW), WR_EXPORT(GetTempPathA),
     WR_EXPORT(GetTempPathW), WR_EXPORT(GetWindowsDirectoryA), WR_EXPORT(GetWindowsDirectoryW),
-    WR_EXPORT(GetSystemDirectoryA), WR_EXPORT(GetSystemDirectoryW));
+    WR_EXPORT(GetSystemDirectoryA), WR_EXPORT(GetSystemDirectoryW), WR_EXPORT(GetTempFileNameA),
+    WR_EXPORT(GetTempFileNameW), WR_EXPORT(GetLongPathNameA), WR_EXPORT(GetLongPathNameW), WR_EXPORT(GetShortPathNameA),
+    WR_EXPORT(GetShortPathNameW));
 
 }  // namespace winrun::k32

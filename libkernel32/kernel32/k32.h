@@ -30,12 +30,13 @@ constexpr DWORD ERROR_SUCCESS = 0, ERROR_INVALID_FUNCTION = 1, ERROR_FILE_NOT_FO
                 ERROR_MOD_NOT_FOUND = 126, ERROR_PROC_NOT_FOUND = 127, ERROR_DIR_NOT_EMPTY = 145,
                 ERROR_BAD_PATHNAME = 161, ERROR_BUSY = 170, ERROR_ALREADY_EXISTS = 183, ERROR_ENVVAR_NOT_FOUND = 203,
                 ERROR_FILENAME_EXCED_RANGE = 206, ERROR_MORE_DATA = 234, ERROR_NO_MORE_ITEMS = 259,
-                ERROR_DIRECTORY = 267, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
+                ERROR_DIRECTORY = 267, ERROR_BUFFER_OVERFLOW = 111, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
                 ERROR_INVALID_FLAGS = 1004, ERROR_NOT_FOUND = 1168, ERROR_NEGATIVE_SEEK = 131,
                 ERROR_SEEK_ON_DEVICE = 132, ERROR_INVALID_USER_BUFFER = 1784, ERROR_IO_PENDING = 997,
                 ERROR_NOACCESS = 998, ERROR_BAD_EXE_FORMAT = 193, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
 
 inline void set_last_error(DWORD e) { current_teb()->LastErrorValue = e; }
+inline DWORD get_last_error() { return current_teb()->LastErrorValue; }
 inline DWORD last_error() { return current_teb()->LastErrorValue; }
 // The Windows error code for a Linux errno (one table, error.cpp).
 DWORD error_from_errno(int err);

@@ -68,4 +68,28 @@ START_TEST(k32_directory)
     n = GetSystemDirectoryA(buf, sizeof buf);
     ok(n == strlen(buf) && !_stricmp(buf, "C:\\windows\\system32"), "GetSystemDirectoryA = \"%s\"\n", buf);
     ok(GetSystemDirectoryA(buf, 3) == strlen("C:\\windows\\system32") + 1, "GetSystemDirectoryA too small\n");
+
+    /* GetTempFileName: "<dir>\<pre><XXXX>.TMP"; unique 0 creates the file, non-zero only names it */
+    {
+        char name[MAX_PATH], name2[MAX_PATH];
+        UINT u = GetTempFileNameA(".", "wrtest", 0x1234abcd, name);
+        ok(u == 0x1234abcd, "GetTempFileNameA with a number returned %#x\n", u);
+        ok(!_stricmp(name, ".\\wrtABCD.TMP"), "GetTempFileNameA name \"%s\"\n", name);
+        ok(GetFileAttributesA(name) == INVALID_FILE_ATTRIBUTES, "a numbered temp name was created\n");
+        u = GetTempFileNameA(".", "wr", 0, name);
+        ok(u != 0 && u <= 0xFFFF, "GetTempFileNameA(0) returned %#x (%lu)\n", u, GetLastError());
+        ok(GetFileAttributesA(name) != INVALID_FILE_ATTRIBUTES, "the unique temp file %s was not created\n", name);
+        ok(GetTempFileNameA(".", "wr", 0, name2) && strcmp(name, name2), "a second unique name is the same: %s\n", name2);
+        /* the long and the short form of an existing path are found; a missing one is not */
+        n = GetLongPathNameA(name, buf, sizeof buf);
+        ok(n == strlen(name) && !strcmp(buf, name), "GetLongPathNameA = %lu \"%s\"\n", n, buf);
+        n = GetShortPathNameA(name, buf, sizeof buf);
+        ok(n > 0 && n < sizeof buf, "GetShortPathNameA = %lu\n", n);
+        ok(GetLongPathNameA(name, buf, 2) == strlen(name) + 1, "GetLongPathNameA with a small buffer\n");
+        DeleteFileA(name);
+        DeleteFileA(name2);
+        SetLastError(0xdeadbeef);
+        ok(GetLongPathNameA(name, buf, sizeof buf) == 0 && GetLastError() == ERROR_FILE_NOT_FOUND,
+           "GetLongPathNameA of a missing file: %lu\n", GetLastError());
+    }
 }
