@@ -394,6 +394,7 @@ struct Parser {
             if (at_end()) break;
             if (!eat(",")) return fail("expected ',' between hex bytes");
             skip_spaces();
+            if (at_end()) return fail("hex bytes end with ','");
         }
         return true;
     }
