@@ -404,10 +404,13 @@ int64_t parse_decimal(std::string_view s, bool& ok) {
     ok = !s.empty() && s.size() <= 18;
     int64_t v = 0;
     for (char c : s) {
-        if (c < '0' || c > '9') ok = false;
-        v = v * 10 + (c - '0');
+        if (c < '0' || c > '9' || !ok) {
+            ok = false;
+            return 0;
+        }
+        v = v * 10 + (c - '0');  // at most 18 digits: no overflow
     }
-    return ok ? v : 0;
+    return v;
 }
 
 }  // namespace

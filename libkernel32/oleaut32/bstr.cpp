@@ -189,18 +189,21 @@ HRESULT WINAPI VariantCopy(VARIANT* dst, const VARIANT* src) {
 }
 
 // OLEAUT32 exports these by name and by these fixed ordinals (7-Zip imports them by ordinal).
-#define OA_EXPORT(fn, ord) ::winrun::builtin::make_export(#fn, ord, &fn)
+constexpr builtin::ExportDef with_ordinal(builtin::ExportDef e, uint16_t ordinal) {
+    e.ordinal = ordinal;
+    return e;
+}
 WR_EXPORT_PART(oleaut32_bstr,
-    OA_EXPORT(SysAllocString, 2),
-    OA_EXPORT(SysReAllocString, 3),
-    OA_EXPORT(SysAllocStringLen, 4),
-    OA_EXPORT(SysReAllocStringLen, 5),
-    OA_EXPORT(SysFreeString, 6),
-    OA_EXPORT(SysStringLen, 7),
-    OA_EXPORT(VariantInit, 8),
-    OA_EXPORT(VariantClear, 9),
-    OA_EXPORT(VariantCopy, 10),
-    OA_EXPORT(SysStringByteLen, 149),
-    OA_EXPORT(SysAllocStringByteLen, 150));
+    with_ordinal(WR_EXPORT(SysAllocString), 2),
+    with_ordinal(WR_EXPORT(SysReAllocString), 3),
+    with_ordinal(WR_EXPORT(SysAllocStringLen), 4),
+    with_ordinal(WR_EXPORT(SysReAllocStringLen), 5),
+    with_ordinal(WR_EXPORT(SysFreeString), 6),
+    with_ordinal(WR_EXPORT(SysStringLen), 7),
+    with_ordinal(WR_EXPORT(VariantInit), 8),
+    with_ordinal(WR_EXPORT(VariantClear), 9),
+    with_ordinal(WR_EXPORT(VariantCopy), 10),
+    with_ordinal(WR_EXPORT(SysStringByteLen), 149),
+    with_ordinal(WR_EXPORT(SysAllocStringByteLen), 150));
 
 }  // namespace winrun::oleaut

@@ -137,6 +137,7 @@ TEST_CASE("registry: damaged input is refused with the line named") {
     error_of("WINRUN REGISTRY 1\n\"x\"=\"\xed\xa0\x80\"\n");   // an encoded surrogate
     error_of("WINRUN REGISTRY 1\n\"x\"=\"\xe2\x82\"\n");       // truncated sequence
     error_of("WINRUN REGISTRY 1\n[A] t=12x\n");
+    error_of("WINRUN REGISTRY 1\n[A] t=012345678901234567\"=d\n");  // found by fuzz_registry: no overflow
     error_of(std::string("WINRUN REGISTRY 1\n\"x\"=\"a\0b\"\n", 26));  // a raw control character
 }
 
