@@ -25,6 +25,7 @@ enum class Channel : uint8_t {
     seh,      // exceptions
     process,  // process start/exit, environment
     csrss,    // csrssd: the session daemon and its client (connect, registration, watchdog)
+    reg,      // the registry: hive files loaded, created, written; failed saves
     count_
 };
 

@@ -13,8 +13,11 @@ namespace winrun::builtin {
 extern const DllDef kernel32_dll;
 extern const DllDef ntdll_dll;
 extern const DllDef msvcrt_dll;
+extern const DllDef advapi32_dll;
+extern const DllDef oleaut32_dll;
+extern const DllDef user32_dll;
 
-static const DllDef* const k_dlls[] = {&ntdll_dll, &kernel32_dll, &msvcrt_dll};
+static const DllDef* const k_dlls[] = {&ntdll_dll, &kernel32_dll, &msvcrt_dll, &advapi32_dll, &oleaut32_dll, &user32_dll};
 
 const DllDef* find_dll(std::string_view name) {
     if (name.size() > 4 && loader::iequals(name.substr(name.size() - 4), ".dll")) name.remove_suffix(4);
@@ -37,8 +40,10 @@ std::string_view resolve_api_set(std::string_view name) {
     static const Entry k_sets[] = {
         {"api-ms-win-crt-", "ucrtbase.dll"},
         {"api-ms-win-core-rtlsupport-", "ntdll.dll"},
+        {"api-ms-win-core-registry-", "advapi32.dll"},  // kernelbase on Windows; our registry is in advapi32
         {"api-ms-win-core-", "kernel32.dll"},  // kernelbase on Windows; ours is one DLL for now
         {"api-ms-win-security-base-", "advapi32.dll"},
+        {"api-ms-win-security-lsalookup-", "advapi32.dll"},
         {"api-ms-win-eventing-", "advapi32.dll"},
         {"api-ms-win-shell-", "shell32.dll"},
     };
