@@ -409,7 +409,25 @@ BOOL WINAPI DosDateTimeToFileTime(WORD date, WORD time_in, FILETIME* ft) {
     return TRUE;
 }
 
+// Device and file-system controls. Only the ones that have a meaning here are carried out; the
+// others fail as a Windows driver that does not know the code fails: ERROR_INVALID_FUNCTION.
+BOOL WINAPI DeviceIoControl(HANDLE h, DWORD code, void* in, DWORD in_size, void* out, DWORD out_size, DWORD* returned,
+                            void* overlapped) {
+    (void)in, (void)in_size, (void)out, (void)out_size, (void)overlapped;
+    constexpr DWORD FSCTL_SET_SPARSE = 0x900C4;
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    if (returned) *returned = 0;
+    switch (code) {
+    case FSCTL_SET_SPARSE: return TRUE;  // Linux files are sparse wherever nothing was written
+    default:
+        WR_WARN(file, "DeviceIoControl: control code {:#x} is not supported", code);
+        return fail(ERROR_INVALID_FUNCTION);
+    }
+}
+
 WR_EXPORT_PART(kernel32_file_info,
+    WR_EXPORT(DeviceIoControl),
     WR_EXPORT(GetFileInformationByHandle),
     WR_EXPORT(GetFileInformationByHandleEx),
     WR_EXPORT(SetFileInformationByHandle),
