@@ -319,6 +319,85 @@ struct EXCEPTION_POINTERS {
     CONTEXT* ContextRecord;
 };
 
+// ExceptionFlags (winnt.h / ntdef): set by the dispatcher and RtlUnwindEx for the handlers.
+constexpr DWORD EXCEPTION_UNWINDING = 0x2;
+constexpr DWORD EXCEPTION_EXIT_UNWIND = 0x4;
+constexpr DWORD EXCEPTION_STACK_INVALID = 0x8;
+constexpr DWORD EXCEPTION_NESTED_CALL = 0x10;
+constexpr DWORD EXCEPTION_TARGET_UNWIND = 0x20;
+constexpr DWORD EXCEPTION_COLLIDED_UNWIND = 0x40;
+constexpr DWORD EXCEPTION_UNWIND = EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND | EXCEPTION_TARGET_UNWIND | EXCEPTION_COLLIDED_UNWIND;
+
+// EXCEPTION_DISPOSITION, what a language handler returns.
+enum EXCEPTION_DISPOSITION : int32_t {
+    ExceptionContinueExecution = 0,
+    ExceptionContinueSearch = 1,
+    ExceptionNestedException = 2,
+    ExceptionCollidedUnwind = 3,
+};
+
+// ContextFlags (x64).
+constexpr DWORD CONTEXT_AMD64 = 0x100000;
+constexpr DWORD CONTEXT_CONTROL = CONTEXT_AMD64 | 0x1;
+constexpr DWORD CONTEXT_INTEGER = CONTEXT_AMD64 | 0x2;
+constexpr DWORD CONTEXT_SEGMENTS = CONTEXT_AMD64 | 0x4;
+constexpr DWORD CONTEXT_FLOATING_POINT = CONTEXT_AMD64 | 0x8;
+constexpr DWORD CONTEXT_FULL = CONTEXT_CONTROL | CONTEXT_INTEGER | CONTEXT_FLOATING_POINT;
+
+// x64 unwind data (the PE .pdata section and the UNWIND_INFO it points at; Microsoft's "x64
+// exception handling" documentation).
+struct RUNTIME_FUNCTION {
+    DWORD BeginAddress;  // RVAs from the image base
+    DWORD EndAddress;
+    DWORD UnwindData;    // RVA of the UNWIND_INFO
+};
+static_assert(sizeof(RUNTIME_FUNCTION) == 12);
+
+constexpr BYTE UNW_FLAG_NHANDLER = 0x0, UNW_FLAG_EHANDLER = 0x1, UNW_FLAG_UHANDLER = 0x2, UNW_FLAG_CHAININFO = 0x4;
+
+struct UNWIND_HISTORY_TABLE_ENTRY {
+    DWORD64 ImageBase;
+    RUNTIME_FUNCTION* FunctionEntry;
+};
+struct UNWIND_HISTORY_TABLE {
+    DWORD Count;
+    BYTE LocalHint, GlobalHint, Search, Once;
+    DWORD64 LowAddress, HighAddress;
+    UNWIND_HISTORY_TABLE_ENTRY Entry[12];
+};
+static_assert(sizeof(UNWIND_HISTORY_TABLE) == 216);
+
+// Where RtlVirtualUnwind found each saved nonvolatile register (may be NULL).
+struct KNONVOLATILE_CONTEXT_POINTERS {
+    M128A* FloatingContext[16];
+    DWORD64* IntegerContext[16];
+};
+static_assert(sizeof(KNONVOLATILE_CONTEXT_POINTERS) == 256);
+
+struct DISPATCHER_CONTEXT;
+using EXCEPTION_ROUTINE = EXCEPTION_DISPOSITION(WINAPI*)(EXCEPTION_RECORD* rec, void* establisher_frame,
+                                                          CONTEXT* ctx, DISPATCHER_CONTEXT* disp);
+
+// What the dispatcher and RtlUnwindEx hand every language handler (winnt.h, x64).
+struct DISPATCHER_CONTEXT {
+    DWORD64 ControlPc;
+    DWORD64 ImageBase;
+    RUNTIME_FUNCTION* FunctionEntry;
+    DWORD64 EstablisherFrame;
+    DWORD64 TargetIp;
+    CONTEXT* ContextRecord;
+    EXCEPTION_ROUTINE LanguageHandler;
+    void* HandlerData;
+    UNWIND_HISTORY_TABLE* HistoryTable;
+    DWORD ScopeIndex;
+    DWORD Fill0;
+};
+static_assert(sizeof(DISPATCHER_CONTEXT) == 0x50);
+static_assert(offsetof(DISPATCHER_CONTEXT, EstablisherFrame) == 0x18);
+static_assert(offsetof(DISPATCHER_CONTEXT, ContextRecord) == 0x28);
+static_assert(offsetof(DISPATCHER_CONTEXT, HandlerData) == 0x38);
+static_assert(offsetof(DISPATCHER_CONTEXT, ScopeIndex) == 0x48);
+
 // ---------------------------------------------------------------------------------------------
 // Status codes we raise or return (ntstatus.h).
 constexpr DWORD STATUS_ACCESS_VIOLATION = 0xC0000005;
@@ -334,5 +413,10 @@ constexpr DWORD STATUS_BREAKPOINT = 0x80000003;
 constexpr DWORD STATUS_STACK_BUFFER_OVERRUN = 0xC0000409;
 constexpr DWORD STATUS_NONCONTINUABLE_EXCEPTION = 0xC0000025;
 constexpr DWORD EXCEPTION_NONCONTINUABLE = 0x1;
+constexpr DWORD STATUS_STACK_OVERFLOW = 0xC00000FD;
+constexpr DWORD STATUS_INVALID_DISPOSITION = 0xC0000026;
+constexpr DWORD STATUS_UNWIND = 0xC0000027;
+constexpr DWORD STATUS_BAD_STACK = 0xC0000028;
+constexpr DWORD STATUS_INVALID_UNWIND_TARGET = 0xC0000029;
 
 }  // namespace winrun::win

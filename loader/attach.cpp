@@ -132,7 +132,7 @@ void* unimplemented_stub(std::string_view dll, std::string_view function) {
     auto* desc = strdup(fmt::format("{}.{}", dll, function).c_str());
     uint8_t* s = g_stub_page + g_stub_used;
     mprotect(g_stub_page, 4096, PROT_READ | PROT_WRITE);
-    uint64_t d = reinterpret_cast<uint64_t>(desc), h = reinterpret_cast<uint64_t>(&seh::unimplemented_function_called);
+    uint64_t d = reinterpret_cast<uint64_t>(desc), h = reinterpret_cast<uint64_t>(&winrun_unimplemented_function_called);
     s[0] = 0x48; s[1] = 0xB9; std::memcpy(s + 2, &d, 8);    // movabs rcx, desc
     s[10] = 0x48; s[11] = 0xB8; std::memcpy(s + 12, &h, 8);  // movabs rax, handler
     s[20] = 0xFF; s[21] = 0xE0;                              // jmp rax

@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "kernel32/environ.h"
 #include "kernel32/exception.h"
+#include "ntdll/seh.h"
 #include "kernel32/k32.h"
 #include "kernel32/path_map.h"
 #include "kernel32/vm.h"
@@ -221,6 +222,8 @@ int main(int argc, char** argv) {
     k32::init_environment();
     k32::init_process(start, top, static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
     seh::install_signal_handlers();
+    // Above the hard guard page, a soft guard whose first touch raises EXCEPTION_STACK_OVERFLOW.
+    seh::arm_stack_guard(win::current_teb(), static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
 
     if (check) loader::begin_check();
     auto mod = loader::load_exe(linux_exe, start.image_path);

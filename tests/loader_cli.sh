@@ -2,7 +2,8 @@
 # loader_cli.sh <winrun> <conformance-dir>
 # Shell-level tests of the winrun command: argument passing (argv.exe), exact stdout/stderr bytes and
 # stdin text mode (stdio_text.exe), exit codes and --exit-code-file (exitcode.exe), refusal of files
-# that are not runnable Windows programs, a missing DLL, --check, and WINRUN_DEBUG=+relay.
+# that are not runnable Windows programs, a missing DLL, --check, WINRUN_DEBUG=+relay, and the
+# unhandled-exception report (seh_vectored.exe crash, cxx_exceptions.exe uncaught).
 # The conformance programs come from <conformance-dir> (built by CMake from tests/conformance/).
 # Prints one line per failed check, then "N passed, M failed"; exits 1 when anything failed.
 set -u
@@ -293,6 +294,31 @@ if [ -f "$CONF/cxx_basic.exe" ]; then
     printf 'iostream: 42 3.5 ff hello\r\n' >want.bin
     check "cxx_basic.exe: std::cout line 'iostream: 42 3.5 ff hello\\r\\n' (rc $rc): $(head -3 err.txt)" \
         grep -qF "$(cat want.bin)" out.bin
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 8. An unhandled exception: one report on stderr (code, name, module+offset, a backtrace from the
+#    unwind tables; registers only with WINRUN_DEBUG=+seh), exit status = the NTSTATUS.
+if have seh_vectored.exe; then
+    run out.txt err.txt --exit-code-file code.txt "$CONF/seh_vectored.exe" crash
+    check "unhandled access violation: expected exit status 5 (0xC0000005 & 0xFF), got $rc" [ "$rc" -eq 5 ]
+    check "unhandled access violation: --exit-code-file should hold 0xc0000005: $(cat code.txt 2>/dev/null)" \
+        grep -qi "c0000005" code.txt
+    check "unhandled access violation: the report line: $(head -1 err.txt)" \
+        grep -qE "^winrun: unhandled exception 0xc0000005 \(EXCEPTION_ACCESS_VIOLATION\) at seh_vectored\.exe\+0x[0-9a-f]+, writing address 0x0$" err.txt
+    check "unhandled access violation: frames #0 and #1 in seh_vectored.exe: $(head -4 err.txt)" \
+        sh -c 'grep -qE "^  #0 seh_vectored\.exe\+0x[0-9a-f]+" err.txt && grep -qE "^  #1 seh_vectored\.exe\+0x[0-9a-f]+" err.txt'
+    check "unhandled access violation: no register dump by default: $(grep rip= err.txt)" bash -c '! grep -q "rip=" err.txt'
+    check "unhandled access violation: at most one screen (24 lines), got $(wc -l <err.txt)" [ "$(wc -l <err.txt)" -le 24 ]
+    WINRUN_DEBUG=+seh timeout -k 5 "$LIMIT" "$WINRUN" "$CONF/seh_vectored.exe" crash >out.txt 2>err.txt </dev/null
+    rc=$?
+    check "WINRUN_DEBUG=+seh: exit status 5, got $rc" [ "$rc" -eq 5 ]
+    check "WINRUN_DEBUG=+seh: registers in the report" grep -qE "rip=[0-9a-f]{16}" err.txt
+fi
+if have cxx_exceptions.exe; then
+    run out.txt err.txt "$CONF/cxx_exceptions.exe" uncaught
+    check "uncaught C++ exception: std::terminate and abort give exit status 3, got $rc: $(head -3 err.txt)" [ "$rc" -eq 3 ]
+    check "uncaught C++ exception: libstdc++'s terminate message: $(head -3 err.txt)" grep -q "terminate called after throwing" err.txt
 fi
 
 # ---------------------------------------------------------------------------------------------

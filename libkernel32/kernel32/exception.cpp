@@ -1,21 +1,22 @@
-// Exceptions until issue 7 brings frame-based SEH: hardware faults (signals) and RaiseException go
-// to the vectored handlers, then to the top-level filter set with SetUnhandledExceptionFilter; when
-// nobody handles them the process ends with the exception code and a one-screen report.
+// kernel32's side of exceptions: RaiseException and the Rtl* unwinding functions that kernel32
+// exports too (the machinery is ntdll's: ntdll/seh_dispatch.cpp, ntdll/unwind.cpp), the vectored
+// handler and top-level filter registration, and the one-screen report of an unhandled exception.
 #include "exception.h"
 
-#include <signal.h>
-#include <sys/ucontext.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <mutex>
-#include <vector>
 
 #include "builtin/builtin.h"
 #include "k32.h"
 #include "log.h"
 #include "module.h"
+#include "ntdll/seh.h"
+
+extern "C" void WINAPI winrun_seh_raise(winrun::win::DWORD code, winrun::win::DWORD flags, winrun::win::DWORD nparams,
+                                        const winrun::win::ULONG_PTR* params, void* address);
 
 namespace winrun::seh {
 
@@ -23,13 +24,6 @@ using namespace winrun::win;
 using k32::exit_process;
 
 namespace {
-using VectoredHandler = LONG(WINAPI*)(EXCEPTION_POINTERS*);
-using TopLevelFilter = LONG(WINAPI*)(EXCEPTION_POINTERS*);
-constexpr LONG EXCEPTION_CONTINUE_EXECUTION = -1, EXCEPTION_CONTINUE_SEARCH = 0, EXCEPTION_EXECUTE_HANDLER = 1;
-
-std::mutex g_mutex;
-std::vector<VectoredHandler> g_vectored;  // front = called first
-TopLevelFilter g_top_filter = nullptr;
 
 const char* code_name(DWORD code) {
     switch (code) {
@@ -38,6 +32,7 @@ const char* code_name(DWORD code) {
     case 0xC000001D: return "EXCEPTION_ILLEGAL_INSTRUCTION";
     case 0xC0000094: return "EXCEPTION_INT_DIVIDE_BY_ZERO";
     case 0xC0000095: return "EXCEPTION_INT_OVERFLOW";
+    case 0xC0000090: return "EXCEPTION_FLT_INVALID_OPERATION";
     case 0xC00000FD: return "EXCEPTION_STACK_OVERFLOW";
     case 0xC0000096: return "EXCEPTION_PRIV_INSTRUCTION";
     case 0x80000003: return "EXCEPTION_BREAKPOINT";
@@ -45,100 +40,44 @@ const char* code_name(DWORD code) {
     case 0xC0000002: return "STATUS_NOT_IMPLEMENTED";
     case 0xC0000409: return "STATUS_STACK_BUFFER_OVERRUN";
     case 0xC0000025: return "EXCEPTION_NONCONTINUABLE_EXCEPTION";
+    case 0xC0000026: return "EXCEPTION_INVALID_DISPOSITION";
+    case 0xC0000028: return "STATUS_BAD_STACK";
+    case 0xC0000029: return "STATUS_INVALID_UNWIND_TARGET";
+    case 0xC0000017: return "STATUS_NO_MEMORY";
     case 0xE06D7363: return "C++ exception (MSVC)";
     case 0x20474343: return "C++ exception (GCC)";
     default: return "exception";
     }
 }
 
-// Vectored handlers, then the top-level filter. Returns true when execution should continue with
-// the (possibly changed) context.
-bool dispatch(EXCEPTION_RECORD& rec, CONTEXT& ctx) {
-    EXCEPTION_POINTERS ptrs{&rec, &ctx};
-    std::vector<VectoredHandler> handlers;
-    TopLevelFilter filter;
-    {
-        std::lock_guard lock(g_mutex);
-        handlers = g_vectored;
-        filter = g_top_filter;
-    }
-    for (auto h : handlers)
-        if (h(&ptrs) == EXCEPTION_CONTINUE_EXECUTION) return true;
-    if (filter) {
-        LONG r = filter(&ptrs);
-        if (r == EXCEPTION_CONTINUE_EXECUTION) return true;
-        if (r == EXCEPTION_EXECUTE_HANDLER) exit_process(rec.ExceptionCode);  // silent, as on Windows
-    }
-    return false;
+// "prog.exe+0x1234 (ExportedName+0x12)": the export part when an export starts the function that
+// contains the address (by the module's unwind table).
+std::string describe_frame(DWORD64 pc) {
+    std::string s = describe_address(reinterpret_cast<void*>(pc));
+    std::lock_guard lock(loader::loader_lock());
+    const loader::Module* m = loader::find_module_by_address(reinterpret_cast<void*>(pc));
+    if (!m || m->builtin) return s;
+    DWORD64 base = 0;
+    const RUNTIME_FUNCTION* fn = lookup_function_entry(pc, &base);
+    if (!fn) return s;
+    for (const auto& [name, index] : m->export_index)
+        if (index < m->export_rvas.size() && m->export_rvas[index] == fn->BeginAddress && m->forwarders[index].empty())
+            return s + fmt::format(" ({}+{:#x})", name, pc - base - fn->BeginAddress);
+    return s;
 }
 
-void fill_context_from_signal(CONTEXT& c, const ucontext_t* uc) {
-    std::memset(&c, 0, sizeof c);
-    const greg_t* g = uc->uc_mcontext.gregs;
-    c.ContextFlags = 0x10000B;  // CONTEXT_AMD64 | CONTROL | INTEGER | FLOATING_POINT
-    c.Rax = g[REG_RAX]; c.Rcx = g[REG_RCX]; c.Rdx = g[REG_RDX]; c.Rbx = g[REG_RBX];
-    c.Rsp = g[REG_RSP]; c.Rbp = g[REG_RBP]; c.Rsi = g[REG_RSI]; c.Rdi = g[REG_RDI];
-    c.R8 = g[REG_R8]; c.R9 = g[REG_R9]; c.R10 = g[REG_R10]; c.R11 = g[REG_R11];
-    c.R12 = g[REG_R12]; c.R13 = g[REG_R13]; c.R14 = g[REG_R14]; c.R15 = g[REG_R15];
-    c.Rip = g[REG_RIP];
-    c.EFlags = DWORD(g[REG_EFL]);
-    c.SegCs = 0x33;
-    c.SegSs = c.SegDs = c.SegEs = 0x2B;
-    c.SegGs = 0x2B;
-    c.SegFs = 0x53;
-    if (uc->uc_mcontext.fpregs) {
-        std::memcpy(c.FltSave, uc->uc_mcontext.fpregs, 512);
-        c.MxCsr = uc->uc_mcontext.fpregs->mxcsr;
-    }
+void print_registers(const CONTEXT& c) {
+    std::string r = fmt::format(
+        "  rax={:016x} rbx={:016x} rcx={:016x} rdx={:016x}\n"
+        "  rsi={:016x} rdi={:016x} rbp={:016x} rsp={:016x}\n"
+        "  r8 ={:016x} r9 ={:016x} r10={:016x} r11={:016x}\n"
+        "  r12={:016x} r13={:016x} r14={:016x} r15={:016x}\n"
+        "  rip={:016x} eflags={:08x}\n",
+        c.Rax, c.Rbx, c.Rcx, c.Rdx, c.Rsi, c.Rdi, c.Rbp, c.Rsp, c.R8, c.R9, c.R10, c.R11, c.R12, c.R13, c.R14, c.R15,
+        c.Rip, c.EFlags);
+    (void)!write(2, r.data(), r.size());
 }
 
-void apply_context_to_signal(const CONTEXT& c, ucontext_t* uc) {
-    greg_t* g = uc->uc_mcontext.gregs;
-    g[REG_RAX] = c.Rax; g[REG_RCX] = c.Rcx; g[REG_RDX] = c.Rdx; g[REG_RBX] = c.Rbx;
-    g[REG_RSP] = c.Rsp; g[REG_RBP] = c.Rbp; g[REG_RSI] = c.Rsi; g[REG_RDI] = c.Rdi;
-    g[REG_R8] = c.R8; g[REG_R9] = c.R9; g[REG_R10] = c.R10; g[REG_R11] = c.R11;
-    g[REG_R12] = c.R12; g[REG_R13] = c.R13; g[REG_R14] = c.R14; g[REG_R15] = c.R15;
-    g[REG_RIP] = c.Rip;
-    g[REG_EFL] = c.EFlags;
-    if (uc->uc_mcontext.fpregs) std::memcpy(uc->uc_mcontext.fpregs, c.FltSave, 512);
-}
-
-void signal_handler(int sig, siginfo_t* si, void* ucv) {
-    auto* uc = static_cast<ucontext_t*>(ucv);
-    // A fault inside winrun's own code (not Windows code) is a winrun bug: say so and stop.
-    EXCEPTION_RECORD rec{};
-    rec.ExceptionAddress = reinterpret_cast<void*>(uc->uc_mcontext.gregs[REG_RIP]);
-    switch (sig) {
-    case SIGSEGV:
-    case SIGBUS: {
-        rec.ExceptionCode = sig == SIGBUS ? 0xC0000006 : STATUS_ACCESS_VIOLATION;
-        greg_t err = uc->uc_mcontext.gregs[REG_ERR];
-        rec.NumberParameters = 2;
-        rec.ExceptionInformation[0] = (err & 16) ? 8 : (err & 2) ? 1 : 0;  // execute / write / read
-        rec.ExceptionInformation[1] = reinterpret_cast<ULONG_PTR>(si->si_addr);
-        break;
-    }
-    case SIGILL: rec.ExceptionCode = STATUS_ILLEGAL_INSTRUCTION; break;
-    case SIGFPE:
-        rec.ExceptionCode = si->si_code == FPE_INTDIV ? STATUS_INTEGER_DIVIDE_BY_ZERO
-                          : si->si_code == FPE_INTOVF ? 0xC0000095 : 0xC0000090 /* FLT_INVALID_OPERATION */;
-        break;
-    case SIGTRAP:
-        rec.ExceptionCode = STATUS_BREAKPOINT;
-        // int3 has already advanced rip; Windows reports the address of the int3 itself.
-        rec.ExceptionAddress = static_cast<uint8_t*>(rec.ExceptionAddress) - 1;
-        break;
-    default: rec.ExceptionCode = 0xC0000001; break;
-    }
-    CONTEXT ctx;
-    fill_context_from_signal(ctx, uc);
-    if (sig == SIGTRAP) ctx.Rip--;
-    if (dispatch(rec, ctx)) {
-        apply_context_to_signal(ctx, uc);
-        return;
-    }
-    die_unhandled(rec);
-}
 }  // namespace
 
 std::string describe_address(const void* addr) {
@@ -147,7 +86,7 @@ std::string describe_address(const void* addr) {
     return fmt::format("{}", addr);
 }
 
-void die_unhandled(const EXCEPTION_RECORD& rec) {
+void die_unhandled(const EXCEPTION_RECORD& rec, const CONTEXT* ctx) {
     std::string msg = fmt::format("winrun: unhandled exception {:#010x} ({}) at {}", rec.ExceptionCode,
                                   code_name(rec.ExceptionCode), describe_address(rec.ExceptionAddress));
     if (rec.ExceptionCode == STATUS_ACCESS_VIOLATION && rec.NumberParameters >= 2)
@@ -156,95 +95,83 @@ void die_unhandled(const EXCEPTION_RECORD& rec) {
                            rec.ExceptionInformation[1]);
     msg += "\n";
     (void)!write(2, msg.data(), msg.size());
+    if (ctx) {
+        // The backtrace from the unwind tables: one line per Windows frame.
+        CONTEXT c = *ctx;
+        for (int i = 0; i < 32; i++) {
+            std::string line = fmt::format("  #{} {}\n", i, describe_frame(c.Rip));
+            (void)!write(2, line.data(), line.size());
+            if (!unwind_one_frame(c) || !pc_in_pe_image(c.Rip)) break;  // winrun's own frames end it
+        }
+        if (log::enabled(log::Channel::seh, log::Level::trace)) print_registers(*ctx);
+    }
     exit_process(rec.ExceptionCode);
 }
 
 void raise(DWORD code, DWORD flags, DWORD nparams, const ULONG_PTR* params, void* address) {
-    EXCEPTION_RECORD rec{};
-    rec.ExceptionCode = code;
-    rec.ExceptionFlags = flags & EXCEPTION_NONCONTINUABLE;
-    rec.ExceptionAddress = address;
-    rec.NumberParameters = nparams > EXCEPTION_MAXIMUM_PARAMETERS ? EXCEPTION_MAXIMUM_PARAMETERS : nparams;
-    for (DWORD i = 0; i < rec.NumberParameters && params; i++) rec.ExceptionInformation[i] = params[i];
-    CONTEXT ctx{};
-    ctx.ContextFlags = 0x100003;
-    ctx.Rip = reinterpret_cast<DWORD64>(address);
-    if (dispatch(rec, ctx)) {
-        if (rec.ExceptionFlags & EXCEPTION_NONCONTINUABLE) {
-            EXCEPTION_RECORD nc{};
-            nc.ExceptionCode = STATUS_NONCONTINUABLE_EXCEPTION;
-            nc.ExceptionFlags = EXCEPTION_NONCONTINUABLE;
-            nc.ExceptionAddress = address;
-            die_unhandled(nc);
-        }
-        return;
-    }
-    die_unhandled(rec);
-}
-
-void WINAPI unimplemented_function_called(const char* name) {
-    std::string msg = fmt::format("winrun: unimplemented function {} called\n", name);
-    (void)!write(2, msg.data(), msg.size());
-    ULONG_PTR p = reinterpret_cast<ULONG_PTR>(name);
-    raise(STATUS_NOT_IMPLEMENTED, EXCEPTION_NONCONTINUABLE, 1, &p, __builtin_return_address(0));
-    exit_process(STATUS_NOT_IMPLEMENTED);
-}
-
-void install_signal_handlers() {
-    static char altstack[256 * 1024];
-    stack_t ss{};
-    ss.ss_sp = altstack;
-    ss.ss_size = sizeof altstack;
-    sigaltstack(&ss, nullptr);
-    struct sigaction sa {};
-    sa.sa_sigaction = signal_handler;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP}) sigaction(s, &sa, nullptr);
+    winrun_seh_raise(code, flags, nparams, params, address);
 }
 
 }  // namespace winrun::seh
 
+// seh::raise: the context captured is winrun's own (its caller's), so continuing returns from raise().
+extern "C" [[noreturn]] void winrun_seh_raise_impl(winrun::win::DWORD code, winrun::win::DWORD flags,
+                                                   winrun::win::DWORD nparams, const winrun::win::ULONG_PTR* params,
+                                                   winrun::win::CONTEXT* ctx, const winrun::win::DWORD64* stack_args) {
+    using namespace winrun::win;
+    EXCEPTION_RECORD rec{};
+    rec.ExceptionCode = code;
+    rec.ExceptionFlags = flags & EXCEPTION_NONCONTINUABLE;
+    rec.ExceptionAddress = reinterpret_cast<void*>(stack_args[0]);
+    rec.NumberParameters = nparams > EXCEPTION_MAXIMUM_PARAMETERS ? EXCEPTION_MAXIMUM_PARAMETERS : nparams;
+    for (DWORD i = 0; i < rec.NumberParameters && params; i++) rec.ExceptionInformation[i] = params[i];
+    winrun::seh::dispatch_exception(rec, *ctx);
+}
+WR_SEH_CAPTURING_ENTRY(winrun_seh_raise, winrun_seh_raise_impl);
+
+extern "C" [[noreturn]] void winrun_unimplemented_impl(const char* name, void*, void*, void*, winrun::win::CONTEXT* ctx,
+                                                       const winrun::win::DWORD64*) {
+    using namespace winrun::win;
+    std::string msg = fmt::format("winrun: unimplemented function {} called\n", name);
+    (void)!write(2, msg.data(), msg.size());
+    EXCEPTION_RECORD rec{};
+    rec.ExceptionCode = STATUS_NOT_IMPLEMENTED;
+    rec.ExceptionFlags = EXCEPTION_NONCONTINUABLE;
+    rec.ExceptionAddress = reinterpret_cast<void*>(ctx->Rip);
+    rec.NumberParameters = 1;
+    rec.ExceptionInformation[0] = reinterpret_cast<ULONG_PTR>(name);
+    winrun::seh::dispatch_exception(rec, *ctx);
+}
+WR_SEH_CAPTURING_ENTRY(winrun_unimplemented_function_called, winrun_unimplemented_impl);
+
 namespace winrun::k32 {
 
-void WINAPI RaiseException(DWORD code, DWORD flags, DWORD nargs, const ULONG_PTR* args) {
-    seh::raise(code, flags, nargs, args, __builtin_return_address(0));
-}
-
 using TopLevelFilter = LONG(WINAPI*)(EXCEPTION_POINTERS*);
-TopLevelFilter WINAPI SetUnhandledExceptionFilter(TopLevelFilter f) {
-    std::lock_guard lock(seh::g_mutex);
-    TopLevelFilter old = seh::g_top_filter;
-    seh::g_top_filter = f;
-    return old;
-}
+TopLevelFilter WINAPI SetUnhandledExceptionFilter(TopLevelFilter f) { return seh::set_top_level_filter(f); }
 
-LONG WINAPI UnhandledExceptionFilter(EXCEPTION_POINTERS* p) {
-    seh::die_unhandled(*p->ExceptionRecord);
-}
+LONG WINAPI UnhandledExceptionFilter(EXCEPTION_POINTERS* p) { seh::die_unhandled(*p->ExceptionRecord, p->ContextRecord); }
 
-void* WINAPI AddVectoredExceptionHandler(ULONG first, seh::VectoredHandler h) {
-    std::lock_guard lock(seh::g_mutex);
-    if (first) seh::g_vectored.insert(seh::g_vectored.begin(), h);
-    else seh::g_vectored.push_back(h);
-    return reinterpret_cast<void*>(h);
-}
-
-ULONG WINAPI RemoveVectoredExceptionHandler(void* h) {
-    std::lock_guard lock(seh::g_mutex);
-    for (auto it = seh::g_vectored.begin(); it != seh::g_vectored.end(); ++it)
-        if (reinterpret_cast<void*>(*it) == h) {
-            seh::g_vectored.erase(it);
-            return 1;
-        }
-    return 0;
-}
+void* WINAPI AddVectoredExceptionHandler(ULONG first, seh::VectoredHandler h) { return seh::add_vectored(first, h, false); }
+ULONG WINAPI RemoveVectoredExceptionHandler(void* h) { return seh::remove_vectored(h, false); }
+void* WINAPI AddVectoredContinueHandler(ULONG first, seh::VectoredHandler h) { return seh::add_vectored(first, h, true); }
+ULONG WINAPI RemoveVectoredContinueHandler(void* h) { return seh::remove_vectored(h, true); }
 
 WR_EXPORT_PART(kernel32_exception,
-    WR_EXPORT(RaiseException),
+    WR_EXPORT_NORELAY("RaiseException", winrun_RaiseException),
     WR_EXPORT(SetUnhandledExceptionFilter),
     WR_EXPORT(UnhandledExceptionFilter),
     WR_EXPORT(AddVectoredExceptionHandler),
-    WR_EXPORT(RemoveVectoredExceptionHandler));
+    WR_EXPORT(RemoveVectoredExceptionHandler),
+    WR_EXPORT(AddVectoredContinueHandler),
+    WR_EXPORT(RemoveVectoredContinueHandler),
+    WR_SEH_SHARED_EXPORTS);
+
+// ntdll's names for the vectored lists.
+WR_EXPORT_PART(ntdll_exception,
+    WR_EXPORT_AS("RtlAddVectoredExceptionHandler", AddVectoredExceptionHandler),
+    WR_EXPORT_AS("RtlRemoveVectoredExceptionHandler", RemoveVectoredExceptionHandler),
+    WR_EXPORT_AS("RtlAddVectoredContinueHandler", AddVectoredContinueHandler),
+    WR_EXPORT_AS("RtlRemoveVectoredContinueHandler", RemoveVectoredContinueHandler),
+    WR_SEH_SHARED_EXPORTS);
 
 }  // namespace winrun::k32

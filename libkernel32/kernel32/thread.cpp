@@ -21,6 +21,7 @@
 #include "thread.h"
 #include "vm.h"
 #include "waitable.h"
+#include "ntdll/seh.h"
 
 namespace winrun::k32 {
 
@@ -91,6 +92,7 @@ void* thread_main(void* arg) {
     ss.ss_size = 128 * 1024;
     ss.ss_sp = mmap(nullptr, ss.ss_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     sigaltstack(&ss, nullptr);
+    seh::arm_stack_guard(teb, lo + vm::PAGE_SIZE);  // EXCEPTION_STACK_OVERFLOW, as on Windows
 
     loader::init_thread_tls(teb);
     {

@@ -1,11 +1,12 @@
-// ntdll.dll: the parts of its export list. Most of ntdll arrives with issue 7 (Rtl* unwinding).
+// ntdll.dll: the parts of its export list.
 #include "builtin/builtin.h"
 
 namespace winrun::k32 {
-extern const builtin::ExportPart ntdll_version;
+extern const builtin::ExportPart ntdll_version, ntdll_exception, ntdll_c_specific_handler;
 }
 
 namespace winrun::builtin {
-static const ExportPart* const k_ntdll_parts[] = {&winrun::k32::ntdll_version};
-extern const DllDef ntdll_dll{"ntdll.dll", k_ntdll_parts, 1, nullptr};
+static const ExportPart* const k_ntdll_parts[] = {&winrun::k32::ntdll_version, &winrun::k32::ntdll_exception,
+                                                  &winrun::k32::ntdll_c_specific_handler};
+extern const DllDef ntdll_dll{"ntdll.dll", k_ntdll_parts, sizeof(k_ntdll_parts) / sizeof(k_ntdll_parts[0]), nullptr};
 }  // namespace winrun::builtin

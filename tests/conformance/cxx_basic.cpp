@@ -1,7 +1,7 @@
 // build: -static
 /* cxx_basic.cpp: a statically linked libstdc++ program: global constructors, std::string,
  * std::vector, std::map, std::unordered_map, std::sort, iostreams, std::ostringstream and
- * floating-point formatting. No exceptions are thrown (not implemented in winrun yet).
+ * floating-point formatting. No exceptions are thrown here (cxx_exceptions.cpp has them).
  * cxx_dynamic.cpp compiles this same file against libstdc++-6.dll.
  * Prints one iostream line that loader_cli.sh looks for: "iostream: 42 3.5 ff hello". */
 #include <algorithm>
