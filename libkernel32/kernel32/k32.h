@@ -50,12 +50,16 @@ inline BOOL fail(DWORD e) {
 // Handle values are multiples of 4, as on Windows. Pseudo-handles: -1 current process,
 // -2 current thread. Lock rule: the table has its own mutex; objects are shared_ptr so that a
 // handle closed by one thread stays alive for a call in progress on another.
-enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Other };
+enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Other };
 
 struct KObject {
     explicit KObject(ObjectKind k) : kind(k) {}
     virtual ~KObject() = default;
+    // Called (outside the handle table's lock) when the last handle to the object is closed, even
+    // though calls in progress may still hold references (a completion port releases its waiters).
+    virtual void last_handle_closed() {}
     ObjectKind kind;
+    std::atomic<int> handle_count{0};  // handles in the table that refer to this object
 };
 
 struct FileObject : KObject {
