@@ -74,6 +74,9 @@ struct FileObject : KObject {
     std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
     bool share_tracked = false; // registered in the sharing table (file.cpp)
     uint64_t dev = 0, ino = 0;
+    // CreateIoCompletionPort association (completion_port.cpp); set once, never changed.
+    std::weak_ptr<KObject> completion_port;
+    ULONG_PTR completion_key = 0;
 };
 constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
                 FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;
