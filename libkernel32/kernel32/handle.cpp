@@ -39,6 +39,7 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit) {
         g_table.emplace_back();
         g_flags.push_back(0);
     }
+    obj->handle_count.fetch_add(1, std::memory_order_relaxed);
     g_table[i] = std::move(obj);
     g_flags[i] = inherit ? 1 : 0;
     g_first_free = i + 1;
@@ -69,15 +70,18 @@ std::shared_ptr<FileObject> file_from_handle(HANDLE h) {
 }
 
 bool handle_close(HANDLE h) {
-    std::shared_ptr<KObject> dead;  // destroyed outside the lock
-    std::lock_guard lock(g_mutex);
-    size_t i;
-    if (!index_of(h, i) || !g_table[i]) return false;
-    // HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose answers STATUS_HANDLE_NOT_CLOSABLE, so CloseHandle
-    // fails with ERROR_INVALID_HANDLE and the handle stays.
-    if (g_flags[i] & 2) return false;
-    dead = std::move(g_table[i]);
-    if (i < g_first_free) g_first_free = i;
+    std::shared_ptr<KObject> dead;  // destroyed (and told) outside the lock
+    {
+        std::lock_guard lock(g_mutex);
+        size_t i;
+        if (!index_of(h, i) || !g_table[i]) return false;
+        // HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose answers STATUS_HANDLE_NOT_CLOSABLE, so CloseHandle
+        // fails with ERROR_INVALID_HANDLE and the handle stays.
+        if (g_flags[i] & 2) return false;
+        dead = std::move(g_table[i]);
+        if (i < g_first_free) g_first_free = i;
+    }
+    if (dead->handle_count.fetch_sub(1, std::memory_order_acq_rel) == 1) dead->last_handle_closed();
     return true;
 }
 

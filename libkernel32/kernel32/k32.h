@@ -51,12 +51,16 @@ inline BOOL fail(DWORD e) {
 // Handle values are multiples of 4, as on Windows. Pseudo-handles: -1 current process,
 // -2 current thread. Lock rule: the table has its own mutex; objects are shared_ptr so that a
 // handle closed by one thread stays alive for a call in progress on another.
-enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Other };
+enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Other };
 
 struct KObject {
     explicit KObject(ObjectKind k) : kind(k) {}
     virtual ~KObject() = default;
+    // Called (outside the handle table's lock) when the last handle to the object is closed, even
+    // though calls in progress may still hold references (a completion port releases its waiters).
+    virtual void last_handle_closed() {}
     ObjectKind kind;
+    std::atomic<int> handle_count{0};  // handles in the table that refer to this object
 };
 
 struct FileObject : KObject {
@@ -84,6 +88,9 @@ struct FileObject : KObject {
         }
         return t;
     }
+    // CreateIoCompletionPort association (completion_port.cpp); set once, never changed.
+    std::weak_ptr<KObject> completion_port;
+    ULONG_PTR completion_key = 0;
 };
 constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
                 FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;

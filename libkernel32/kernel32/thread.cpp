@@ -44,6 +44,7 @@ struct ThreadObject : Waitable {
     void* param = nullptr;
     size_t stack_size = 0;
     sigjmp_buf exit_jump;
+    ApcState apc;  // user APCs queued to this thread (under sync_lock)
 };
 
 std::mutex g_threads_mutex;
@@ -131,6 +132,9 @@ void finish_thread(ThreadObject* t, DWORD code) {
         std::lock_guard lock(sync_lock());
         t->exit_code = code;
         t->exited = true;
+        // APCs still queued never run (Windows discards them with the thread).
+        t->apc.exited = true;
+        t->apc.queue.clear();
         wake_waiters(*t);
     }
     // The last thread to end ends the process, with its own exit code.
@@ -150,6 +154,17 @@ std::shared_ptr<KObject> current_thread_object() {
     t->teb = current_teb();
     g_threads[tid] = t;
     return t;
+}
+
+ApcState& current_apc_state() {
+    if (ThreadObject* t = t_self) return t->apc;
+    // The main thread: its object stays in g_threads for the life of the process.
+    return static_cast<ThreadObject*>(current_thread_object().get())->apc;
+}
+
+ApcState* apc_state_of(const std::shared_ptr<KObject>& thread) {
+    if (!thread || thread->kind != ObjectKind::Thread) return nullptr;
+    return &static_cast<ThreadObject*>(thread.get())->apc;
 }
 
 void for_each_teb(void (*fn)(TEB*, void*), void* ctx) {

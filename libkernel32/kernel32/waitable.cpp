@@ -18,13 +18,8 @@
 
 namespace winrun::k32 {
 
-constexpr DWORD WAIT_OBJECT_0 = 0, WAIT_ABANDONED_0 = 0x80, WAIT_TIMEOUT = 0x102, WAIT_FAILED = 0xFFFFFFFF,
-                INFINITE = 0xFFFFFFFF, MAXIMUM_WAIT_OBJECTS = 64;
+constexpr DWORD MAXIMUM_WAIT_OBJECTS = 64;
 constexpr DWORD ERROR_TOO_MANY_POSTS = 298, ERROR_NOT_OWNER = 288, ERROR_INVALID_HANDLE_K = ERROR_INVALID_HANDLE;
-
-struct WaitBlock {
-    int word = 0;  // futex: set to 1 by a waker
-};
 
 namespace {
 uintptr_t self_tid() { return reinterpret_cast<uintptr_t>(current_teb()->ClientId.UniqueThread); }
@@ -86,6 +81,8 @@ std::shared_ptr<Waitable> named(LPCWSTR name, const std::shared_ptr<Waitable>& f
     return nullptr;
 }
 
+}  // namespace
+
 HANDLE create_named(LPCWSTR name, std::shared_ptr<Waitable> obj) {
     std::shared_ptr<Waitable> existing;
     bool mismatch;
@@ -106,6 +103,8 @@ HANDLE create_named(LPCWSTR name, std::shared_ptr<Waitable> obj) {
     set_last_error(ERROR_SUCCESS);
     return h;
 }
+
+namespace {
 
 std::shared_ptr<Waitable> waitable_from(HANDLE h, ObjectKind want) {
     auto o = handle_get(h);
@@ -132,16 +131,21 @@ std::mutex& sync_lock() {
     return m;
 }
 
-void wake_waiters(Waitable& w) {
-    for (WaitBlock* b : w.waiters) {
-        __atomic_store_n(&b->word, 1, __ATOMIC_RELEASE);
-        syscall(SYS_futex, &b->word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
-    }
+void wake_block(WaitBlock& b) {
+    __atomic_store_n(&b.word, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &b.word, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
 }
 
-DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all, DWORD timeout_ms) {
+void wake_waiters(Waitable& w) {
+    for (WaitBlock* b : w.waiters) wake_block(*b);
+}
+
+DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all, DWORD timeout_ms, bool alertable) {
     uintptr_t tid = self_tid();
     WaitBlock block;
+    // An alertable wait publishes its block in the thread's APC state, so that QueueUserAPC can wake
+    // it like a signal would (the wait then finds the queue non-empty).
+    ApcState* apc = alertable ? &current_apc_state() : nullptr;
     timespec deadline = deadline_after(timeout_ms == INFINITE ? 0 : timeout_ms);
     std::unique_lock lock(sync_lock());
     bool timed_out = false;
@@ -159,11 +163,17 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
             for (size_t i = 0; i < objs.size(); i++)
                 if (objs[i]->ready(tid)) return DWORD(i) + (objs[i]->acquire(tid) ? WAIT_ABANDONED_0 : WAIT_OBJECT_0);
         }
+        if (apc && !apc->queue.empty()) {
+            lock.unlock();
+            run_apcs(*apc);
+            return WAIT_IO_COMPLETION;
+        }
         // After a timeout the conditions were checked once more above: a signal that raced with
         // the timeout still counts.
         if (timeout_ms == 0 || timed_out) return WAIT_TIMEOUT;
         block.word = 0;
         for (auto& o : objs) o->waiters.push_back(&block);
+        if (apc) apc->alertable_wait = &block;
         bool poll = std::any_of(objs.begin(), objs.end(), [](const auto& o) { return o->polled(); });
         lock.unlock();
         long r;
@@ -182,6 +192,7 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
             if (!timed_out && ::poll(&p, 1, ms) > 0 && pidfd_spins++ > 0) usleep(1000);
             lock.lock();
             for (auto& o : objs) std::erase(o->waiters, &block);
+            if (apc) apc->alertable_wait = nullptr;
             continue;
         }
         if (poll) {
@@ -196,6 +207,7 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
                 timed_out = true;
             lock.lock();
             for (auto& o : objs) std::erase(o->waiters, &block);
+            if (apc) apc->alertable_wait = nullptr;
             continue;
         }
         if (timeout_ms == INFINITE) {
@@ -207,6 +219,7 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
         timed_out = r < 0 && errno == ETIMEDOUT;
         lock.lock();
         for (auto& o : objs) std::erase(o->waiters, &block);
+        if (apc) apc->alertable_wait = nullptr;
     }
 }
 
@@ -296,7 +309,7 @@ BOOL WINAPI ReleaseMutex(HANDLE h) {
     return TRUE;
 }
 
-DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD timeout, BOOL) {
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD timeout, BOOL alertable) {
     if (count == 0 || count > MAXIMUM_WAIT_OBJECTS || !handles) {
         set_last_error(ERROR_INVALID_PARAMETER);
         return WAIT_FAILED;
@@ -304,8 +317,7 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL w
     std::vector<std::shared_ptr<Waitable>> objs;
     for (DWORD i = 0; i < count; i++) {
         auto o = handle_get(handles[i]);
-        if (!o || (o->kind != ObjectKind::Event && o->kind != ObjectKind::Semaphore && o->kind != ObjectKind::Mutex &&
-                   o->kind != ObjectKind::Thread && o->kind != ObjectKind::Process)) {
+        if (!o || !waitable_kind(o->kind)) {
             set_last_error(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
@@ -319,7 +331,7 @@ DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL w
                     set_last_error(ERROR_INVALID_PARAMETER);
                     return WAIT_FAILED;
                 }
-    return wait_for(objs, wait_all, timeout);
+    return wait_for(objs, wait_all, timeout, alertable);
 }
 DWORD WINAPI WaitForMultipleObjects(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD timeout) {
     return WaitForMultipleObjectsEx(count, handles, wait_all, timeout, FALSE);
@@ -329,11 +341,26 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout, BOOL alertable) {
 }
 DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout) { return WaitForMultipleObjectsEx(1, &h, FALSE, timeout, FALSE); }
 
+// Signals an event, releases a semaphore by one or a mutex, then waits (on Windows the two steps are
+// one kernel call; nothing in this process can observe the difference). A failed signal (not the
+// mutex's owner, semaphore at its maximum, a kind that cannot be signaled) is WAIT_FAILED and no wait.
+DWORD WINAPI SignalObjectAndWait(HANDLE to_signal, HANDLE to_wait, DWORD timeout, BOOL alertable) {
+    auto s = handle_get(to_signal);
+    BOOL signaled;
+    if (!s) signaled = fail(ERROR_INVALID_HANDLE);
+    else if (s->kind == ObjectKind::Event) signaled = SetEvent(to_signal);
+    else if (s->kind == ObjectKind::Semaphore) signaled = ReleaseSemaphore(to_signal, 1, nullptr);
+    else if (s->kind == ObjectKind::Mutex) signaled = ReleaseMutex(to_signal);
+    else signaled = fail(ERROR_INVALID_HANDLE);
+    if (!signaled) return WAIT_FAILED;
+    return WaitForMultipleObjectsEx(1, &to_wait, FALSE, timeout, alertable);
+}
+
 WR_EXPORT_PART(kernel32_waitable,
     WR_EXPORT(CreateEventA), WR_EXPORT(CreateEventW), WR_EXPORT(CreateEventExA), WR_EXPORT(CreateEventExW),
     WR_EXPORT(SetEvent), WR_EXPORT(ResetEvent), WR_EXPORT(CreateSemaphoreA), WR_EXPORT(CreateSemaphoreW),
     WR_EXPORT(CreateSemaphoreExW), WR_EXPORT(ReleaseSemaphore), WR_EXPORT(CreateMutexA), WR_EXPORT(CreateMutexW),
     WR_EXPORT(ReleaseMutex), WR_EXPORT(WaitForMultipleObjectsEx), WR_EXPORT(WaitForMultipleObjects),
-    WR_EXPORT(WaitForSingleObjectEx), WR_EXPORT(WaitForSingleObject));
+    WR_EXPORT(WaitForSingleObjectEx), WR_EXPORT(WaitForSingleObject), WR_EXPORT(SignalObjectAndWait));
 
 }  // namespace winrun::k32
