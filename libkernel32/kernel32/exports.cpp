@@ -6,13 +6,13 @@ using builtin::ExportPart;
 extern const ExportPart kernel32_error, kernel32_handle, kernel32_process, kernel32_memory, kernel32_heap,
     kernel32_tls, kernel32_sync, kernel32_module, kernel32_nls, kernel32_time, kernel32_sysinfo, kernel32_environ,
     kernel32_file, kernel32_exception, kernel32_waitable, kernel32_directory, kernel32_message, kernel32_thread, kernel32_process_handle, kernel32_create_process, kernel32_handle_dup, kernel32_find,
-    kernel32_file_info, kernel32_file_ops, kernel32_file_lock, kernel32_volume, kernel32_locale, kernel32_computer, kernel32_compare_string, kernel32_string_type, kernel32_timezone;
+    kernel32_file_info, kernel32_file_ops, kernel32_file_lock, kernel32_volume, kernel32_locale, kernel32_computer, kernel32_compare_string, kernel32_string_type, kernel32_timezone, kernel32_date_format;
 
 static const ExportPart* const k_parts[] = {
     &kernel32_error, &kernel32_handle, &kernel32_process, &kernel32_memory, &kernel32_heap,
     &kernel32_tls,   &kernel32_sync,   &kernel32_module,  &kernel32_nls,    &kernel32_time,
     &kernel32_sysinfo, &kernel32_environ, &kernel32_file, &kernel32_exception, &kernel32_waitable, &kernel32_directory, &kernel32_message, &kernel32_thread, &kernel32_process_handle, &kernel32_create_process, &kernel32_handle_dup, &kernel32_find,
-    &kernel32_file_info, &kernel32_file_ops, &kernel32_file_lock, &kernel32_volume, &kernel32_locale, &kernel32_computer, &kernel32_compare_string, &kernel32_string_type, &kernel32_timezone,
+    &kernel32_file_info, &kernel32_file_ops, &kernel32_file_lock, &kernel32_volume, &kernel32_locale, &kernel32_computer, &kernel32_compare_string, &kernel32_string_type, &kernel32_timezone, &kernel32_date_format,
 };
 }  // namespace winrun::k32
 
