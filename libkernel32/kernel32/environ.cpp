@@ -18,6 +18,8 @@ extern char** environ;
 
 namespace winrun::k32 {
 
+std::u16string computer_netbios_name();  // computer.cpp
+
 namespace {
 std::mutex g_mutex;
 std::vector<std::u16string> g_env;  // "NAME=value"
@@ -88,10 +90,26 @@ void init_environment() {
     set_default(u"OS", u"Windows_NT");
     set_default(u"PROCESSOR_ARCHITECTURE", u"AMD64");
     set_default(u"NUMBER_OF_PROCESSORS", ascii_to_utf16(std::to_string(sysconf(_SC_NPROCESSORS_ONLN))));
-    const char* tmp = getenv("TMPDIR");
-    std::u16string t = paths::to_windows(tmp && *tmp ? tmp : "/tmp");
-    set_default(u"TEMP", t);
-    set_default(u"TMP", t);
+    // The per-user variables, pointing into the prefix's drive_c as an en-US Windows 10 lays it out
+    // (paths::ensure_prefix creates these directories on first use of C:, with the same user name).
+    const char* user = getenv("USER");
+    std::u16string name = utf8_to_utf16(user && *user && !strchr(user, '/') ? user : "winrun");
+    std::u16string profile = u"C:\\users\\" + name;
+    set_default(u"USERNAME", name);
+    set_default(u"USERPROFILE", profile);
+    set_default(u"HOMEDRIVE", u"C:");
+    set_default(u"HOMEPATH", u"\\users\\" + name);
+    set_default(u"APPDATA", profile + u"\\AppData\\Roaming");
+    set_default(u"LOCALAPPDATA", profile + u"\\AppData\\Local");
+    set_default(u"TEMP", profile + u"\\AppData\\Local\\Temp");
+    set_default(u"TMP", profile + u"\\AppData\\Local\\Temp");
+    set_default(u"ProgramData", u"C:\\ProgramData");
+    set_default(u"ALLUSERSPROFILE", u"C:\\ProgramData");
+    set_default(u"ProgramFiles", u"C:\\Program Files");
+    set_default(u"ProgramW6432", u"C:\\Program Files");
+    set_default(u"ProgramFiles(x86)", u"C:\\Program Files (x86)");
+    set_default(u"CommonProgramFiles", u"C:\\Program Files\\Common Files");
+    set_default(u"COMPUTERNAME", computer_netbios_name());
     sort_env();
 }
 
