@@ -321,6 +321,19 @@ if have cxx_exceptions.exe; then
     check "uncaught C++ exception: libstdc++'s terminate message: $(head -3 err.txt)" grep -q "terminate called after throwing" err.txt
 fi
 
+# 9. Ctrl+C from the terminal (SIGINT) reaches SetConsoleCtrlHandler handlers on a new thread.
+if have k32_console_redirected.exe; then
+    rm -f out.txt
+    timeout -k 5 "$LIMIT" "$WINRUN" "$CONF/k32_console_redirected.exe" ctrl >out.txt 2>err.txt </dev/null &
+    pid=$!
+    for _ in $(seq 100); do grep -q ready out.txt 2>/dev/null && break; sleep 0.05; done
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    check "Ctrl+C handler: expected exit 42 and the event on another thread, got $rc: $(cat out.txt) $(head -3 err.txt)" \
+        sh -c "[ $rc -eq 42 ] && grep -q 'event 0 on another thread' out.txt"
+fi
+
 # ---------------------------------------------------------------------------------------------
 run out.txt err.txt --version
 check "--version: exit 0 and 'winrun' in the output, got $rc: $(cat out.txt)" sh -c "[ $rc -eq 0 ] && grep -q winrun out.txt"

@@ -243,7 +243,7 @@ HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share, void* sa, DWOR
         set_last_error(ERROR_PATH_NOT_FOUND);
         return INVALID_HANDLE_VALUE;
     }
-    std::u16string w = ansi_to_wide(name);
+    std::u16string w = file_to_wide(name);
     return CreateFileW(w.c_str(), access, share, sa, disposition, flags, t);
 }
 
@@ -393,7 +393,7 @@ BOOL WINAPI DeleteFileW(LPCWSTR name) {
     paths::note_removed(lp.value());
     return TRUE;
 }
-BOOL WINAPI DeleteFileA(LPCSTR name) { return DeleteFileW(ansi_to_wide(name).c_str()); }
+BOOL WINAPI DeleteFileA(LPCSTR name) { return DeleteFileW(file_to_wide(name).c_str()); }
 
 BOOL WINAPI CreateDirectoryW(LPCWSTR name, void*) {
     auto lp = paths::to_linux(wview(name));
@@ -403,7 +403,7 @@ BOOL WINAPI CreateDirectoryW(LPCWSTR name, void*) {
     paths::note_created(lp.value());
     return TRUE;
 }
-BOOL WINAPI CreateDirectoryA(LPCSTR name, void* sa) { return CreateDirectoryW(ansi_to_wide(name).c_str(), sa); }
+BOOL WINAPI CreateDirectoryA(LPCSTR name, void* sa) { return CreateDirectoryW(file_to_wide(name).c_str(), sa); }
 
 BOOL WINAPI RemoveDirectoryW(LPCWSTR name) {
     auto lp = paths::to_linux(wview(name));
@@ -413,7 +413,7 @@ BOOL WINAPI RemoveDirectoryW(LPCWSTR name) {
     paths::note_removed(lp.value());
     return TRUE;
 }
-BOOL WINAPI RemoveDirectoryA(LPCSTR name) { return RemoveDirectoryW(ansi_to_wide(name).c_str()); }
+BOOL WINAPI RemoveDirectoryA(LPCSTR name) { return RemoveDirectoryW(file_to_wide(name).c_str()); }
 
 DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
     auto lp = paths::to_linux_stat(wview(name));
@@ -429,7 +429,7 @@ DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
     }
     return attributes_of(lp->path, lp->st);
 }
-DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(ansi_to_wide(name).c_str()); }
+DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(file_to_wide(name).c_str()); }
 
 WR_EXPORT_PART(kernel32_file,
     WR_EXPORT(CreateFileA),

@@ -189,21 +189,21 @@ BOOL WINAPI CopyFileW(LPCWSTR from, LPCWSTR to, BOOL fail_if_exists) {
 }
 BOOL WINAPI CopyFileA(LPCSTR from, LPCSTR to, BOOL fail_if_exists) {
     if (!from || !to) return fail(ERROR_INVALID_PARAMETER);
-    return CopyFileW(ansi_to_wide(from).c_str(), ansi_to_wide(to).c_str(), fail_if_exists);
+    return CopyFileW(file_to_wide(from).c_str(), file_to_wide(to).c_str(), fail_if_exists);
 }
 BOOL WINAPI CopyFileExW(LPCWSTR from, LPCWSTR to, ProgressRoutine progress, void* data, BOOL* cancel, DWORD flags) {
     return copy_file(from, to, flags & COPY_FILE_FAIL_IF_EXISTS, progress, data, cancel);
 }
 BOOL WINAPI CopyFileExA(LPCSTR from, LPCSTR to, ProgressRoutine progress, void* data, BOOL* cancel, DWORD flags) {
     if (!from || !to) return fail(ERROR_INVALID_PARAMETER);
-    return CopyFileExW(ansi_to_wide(from).c_str(), ansi_to_wide(to).c_str(), progress, data, cancel, flags);
+    return CopyFileExW(file_to_wide(from).c_str(), file_to_wide(to).c_str(), progress, data, cancel, flags);
 }
 
 BOOL WINAPI MoveFileExW(LPCWSTR from, LPCWSTR to, DWORD flags) { return move_file(from, to, flags); }
 BOOL WINAPI MoveFileExA(LPCSTR from, LPCSTR to, DWORD flags) {
     if (!from) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string wto = to ? ansi_to_wide(to) : std::u16string();
-    return MoveFileExW(ansi_to_wide(from).c_str(), to ? wto.c_str() : nullptr, flags);
+    std::u16string wto = to ? file_to_wide(to) : std::u16string();
+    return MoveFileExW(file_to_wide(from).c_str(), to ? wto.c_str() : nullptr, flags);
 }
 BOOL WINAPI MoveFileW(LPCWSTR from, LPCWSTR to) { return move_file(from, to, MOVEFILE_COPY_ALLOWED); }
 BOOL WINAPI MoveFileA(LPCSTR from, LPCSTR to) { return MoveFileExA(from, to, MOVEFILE_COPY_ALLOWED); }
@@ -236,8 +236,8 @@ BOOL WINAPI ReplaceFileW(LPCWSTR replaced, LPCWSTR replacement, LPCWSTR backup, 
 }
 BOOL WINAPI ReplaceFileA(LPCSTR replaced, LPCSTR replacement, LPCSTR backup, DWORD flags, void* x, void* y) {
     if (!replaced || !replacement) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string b = backup ? ansi_to_wide(backup) : std::u16string();
-    return ReplaceFileW(ansi_to_wide(replaced).c_str(), ansi_to_wide(replacement).c_str(), backup ? b.c_str() : nullptr,
+    std::u16string b = backup ? file_to_wide(backup) : std::u16string();
+    return ReplaceFileW(file_to_wide(replaced).c_str(), file_to_wide(replacement).c_str(), backup ? b.c_str() : nullptr,
                         flags, x, y);
 }
 

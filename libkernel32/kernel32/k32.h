@@ -143,12 +143,18 @@ char* command_line_a();
 char16_t* command_line_w();
 uint32_t current_thread_id();
 
+// ---- console control events (console_ctrl.cpp)
+BOOL WINAPI SetConsoleCtrlHandler(BOOL(WINAPI* handler)(DWORD), BOOL add);
+
 // ---- code pages (nls.cpp) ---------------------------------------------------------------------
 UINT ansi_code_page();
 UINT oem_code_page();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);
+// The same for file names in the *A file functions: ANSI, or OEM after SetFileApisToOEM.
+std::u16string file_to_wide(const char* s, size_t n = std::string::npos);
+std::string wide_to_file(std::u16string_view w);
 
 // ---- FILETIME (time.cpp): 100 ns units since 1601-01-01 UTC.
 FILETIME filetime_of(const struct timespec& t);

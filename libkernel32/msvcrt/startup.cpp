@@ -308,6 +308,22 @@ const SigHandler SIG_ERR_ = reinterpret_cast<SigHandler>(-1LL);
 const SigHandler SIG_IGN_ = reinterpret_cast<SigHandler>(1LL);
 }  // namespace
 
+// SIGINT and SIGBREAK arrive as console control events (Ctrl+C, Ctrl+Break): msvcrt installs one
+// console control handler that turns them into calls of the signal() handlers.
+namespace {
+BOOL WINAPI ctrl_to_signal(DWORD event) {
+    int sig = event == 0 ? SIGINT_ : event == 1 ? SIGBREAK_ : 0;
+    if (!sig) return FALSE;
+    SigHandler h = g_sig[sig];
+    if (!h) return FALSE;  // SIG_DFL: the default handler ends the process
+    if (h != SIG_IGN_) {
+        g_sig[sig] = nullptr;  // reset to SIG_DFL before the call, as msvcrt does
+        h(sig);
+    }
+    return TRUE;
+}
+}  // namespace
+
 SigHandler CDECL signal(int sig, SigHandler h) {
     if (!valid_signal(sig) || h == reinterpret_cast<SigHandler>(2) /* SIG_SGE */ ||
         h == reinterpret_cast<SigHandler>(3) /* SIG_ACK */) {
@@ -315,6 +331,10 @@ SigHandler CDECL signal(int sig, SigHandler h) {
         return SIG_ERR_;
     }
     if (sig == SIGABRT_COMPAT_) sig = SIGABRT_;
+    if ((sig == SIGINT_ || sig == SIGBREAK_) && h) {
+        static std::once_flag once;
+        std::call_once(once, [] { k32::SetConsoleCtrlHandler(ctrl_to_signal, TRUE); });
+    }
     SigHandler old = g_sig[sig];
     g_sig[sig] = h;
     return old;
