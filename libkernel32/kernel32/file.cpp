@@ -103,6 +103,66 @@ bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares) 
     return it != g_opens.end() && conflicts(it->second, uses, shares);
 }
 
+// ---- sharing across processes ---------------------------------------------------------------------
+// Every open of a regular file that reads, writes or deletes holds shared OFD locks on marker bytes
+// far beyond any data (2^63 - 2^32 + i): byte i (0..2) while it reads/writes/deletes, byte 3+i
+// while it refuses others to. A new open takes its own markers first, then asks the kernel whether
+// any other open file description holds a marker it conflicts with (F_OFD_GETLK of a write lock);
+// the markers vanish with the last close of the description, also when a process dies. Two opens
+// racing may both see each other and both fail; neither can wrongly succeed.
+namespace {
+constexpr off_t k_share_base = off_t(0x7FFFFFFF00000000LL);
+template <typename Fn>
+bool for_runs(unsigned mask, Fn fn) {
+    for (int i = 0; i < 6;) {
+        if (!((mask >> i) & 1)) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 6 && ((mask >> j) & 1)) j++;
+        if (!fn(k_share_base + i, j - i)) return false;
+        i = j;
+    }
+    return true;
+}
+unsigned held_markers(unsigned uses, unsigned shares) { return (uses & 7) | ((~shares & 7) << 3); }
+unsigned conflicting_markers(unsigned uses, unsigned shares) { return ((uses & 7) << 3) | (~shares & 7); }
+
+bool others_hold(int fd, unsigned mask) {
+    bool found = false;
+    for_runs(mask, [&](off_t start, int len) {
+        struct flock fl {};
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = start;
+        fl.l_len = len;
+        if (fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) found = true;
+        return !found;
+    });
+    return found;
+}
+
+bool take_markers(int fd, unsigned mask) {
+    return for_runs(mask, [&](off_t start, int len) {
+        struct flock fl {};
+        fl.l_type = F_RDLCK;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = start;
+        fl.l_len = len;
+        return fcntl(fd, F_OFD_SETLK, &fl) == 0;
+    });
+}
+}  // namespace
+
+bool share_conflict_on_disk(const std::string& path, unsigned uses, unsigned shares) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return false;  // unreadable: only this process's table can say
+    bool c = others_hold(fd, conflicting_markers(uses, shares));
+    close(fd);
+    return c;
+}
+
 // FILE_ATTRIBUTE_* of a Linux file: directory, read-only from the permissions, hidden = dot-file,
 // archive for files.
 DWORD attributes_of(const std::string& path, const struct stat& st) {
@@ -194,12 +254,20 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
     unsigned uses = uses_of(access) | ((flags & FILE_FLAG_DELETE_ON_CLOSE) ? USE_DELETE : 0);
     unsigned shares = shares_of(share);
     // Checked before open(): a refused open must not truncate the file (CREATE_ALWAYS).
-    if (existed && S_ISREG(st.st_mode) && would_conflict(st.st_dev, st.st_ino, uses, shares)) {
+    if (uses && existed && S_ISREG(st.st_mode) && would_conflict(st.st_dev, st.st_ino, uses, shares)) {
         set_last_error(ERROR_SHARING_VIOLATION);
         return INVALID_HANDLE_VALUE;
     }
+    bool regular_file = (existed && S_ISREG(st.st_mode)) || !existed;
+    // Truncation waits until the sharing check across processes has passed.
+    bool truncate_later = existed && S_ISREG(st.st_mode) && (oflags & O_TRUNC);
+    if (truncate_later) oflags &= ~O_TRUNC;
     mode_t mode = (flags & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
-    int fd = open(path.c_str(), oflags, mode);
+    int fd = -1;
+    // The sharing markers are read locks, which need a readable descriptor: a write-only open of a
+    // regular file is made read-write when the permissions allow (ReadFile still checks the access).
+    if (uses && regular_file && (oflags & O_ACCMODE) == O_WRONLY) fd = open(path.c_str(), (oflags & ~O_ACCMODE) | O_RDWR, mode);
+    if (fd < 0) fd = open(path.c_str(), oflags, mode);
     if (fd < 0) {
         set_last_error(open_error(errno, path));
         return INVALID_HANDLE_VALUE;
@@ -208,7 +276,20 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
     auto f = std::make_shared<FileObject>();
     struct stat fst;
     if (fstat(fd, &fst) == 0) f->file_type = fst.st_mode & S_IFMT;
-    if (f->file_type == S_IFREG) {
+    if (f->file_type == S_IFREG && uses) {
+        if (take_markers(fd, held_markers(uses, shares)) && others_hold(fd, conflicting_markers(uses, shares))) {
+            close(fd);
+            set_last_error(ERROR_SHARING_VIOLATION);
+            return INVALID_HANDLE_VALUE;
+        }
+    }
+    if (truncate_later && ftruncate(fd, 0) != 0) {
+        DWORD e = error_from_errno(errno);
+        close(fd);
+        set_last_error(e);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (f->file_type == S_IFREG && uses) {
         std::lock_guard lock(g_share_mutex);
         auto& opens = g_opens[{fst.st_dev, fst.st_ino}];
         if (conflicts(opens, uses, shares)) {  // another thread opened it meanwhile
@@ -387,7 +468,8 @@ BOOL WINAPI DeleteFileW(LPCWSTR name) {
     if (S_ISDIR(st.st_mode)) return fail(ERROR_ACCESS_DENIED);
     if (S_ISREG(st.st_mode) && !(st.st_mode & S_IWUSR)) return fail(ERROR_ACCESS_DENIED);  // read-only attribute
     // Deleting is an open for DELETE: every open of the file must have allowed FILE_SHARE_DELETE.
-    if (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE))
+    if (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE) ||
+        (S_ISREG(st.st_mode) && share_conflict_on_disk(lp.value(), USE_DELETE, USE_READ | USE_WRITE | USE_DELETE)))
         return fail(ERROR_SHARING_VIOLATION);
     if (unlink(lp->c_str()) != 0) return fail(open_error(errno, lp.value()));
     paths::note_removed(lp.value());

@@ -23,6 +23,9 @@ constexpr unsigned USE_READ = 1, USE_WRITE = 2, USE_DELETE = 4;
 unsigned uses_of(DWORD access);
 unsigned shares_of(DWORD share);
 bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares);
+// The same question asked of the opens of other processes (and other descriptions in this one),
+// through the sharing markers every open holds (file.cpp). path must be a regular file.
+bool share_conflict_on_disk(const std::string& path, unsigned uses, unsigned shares);
 
 // Windows error for a failed open/stat of path: ENOENT is ERROR_FILE_NOT_FOUND when the directory
 // exists and ERROR_PATH_NOT_FOUND otherwise.
