@@ -105,8 +105,8 @@ bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares) 
 
 // ---- sharing across processes ---------------------------------------------------------------------
 // Every open of a regular file that reads, writes or deletes holds shared OFD locks on marker bytes
-// far beyond any data (2^63 - 2^32 + i): byte i (0..2) while it reads/writes/deletes, byte 3+i
-// while it refuses others to. A new open takes its own markers first, then asks the kernel whether
+// far beyond any data (from 2^63 - 2^32): one byte per use (read, write, delete) held while it uses
+// the file that way, one per denial held while it refuses others that use. A new open takes its own markers first, then asks the kernel whether
 // any other open file description holds a marker it conflicts with (F_OFD_GETLK of a write lock);
 // the markers vanish with the last close of the description, also when a process dies. Two opens
 // racing may both see each other and both fail; neither can wrongly succeed.
@@ -126,8 +126,27 @@ bool for_runs(unsigned mask, Fn fn) {
     }
     return true;
 }
-unsigned held_markers(unsigned uses, unsigned shares) { return (uses & 7) | ((~shares & 7) << 3); }
-unsigned conflicting_markers(unsigned uses, unsigned shares) { return ((uses & 7) << 3) | (~shares & 7); }
+// Marker positions, ordered so that the common cases are contiguous runs (one fcntl each): a reader
+// sharing reads holds USE_READ, DENY_WRITE, DENY_DELETE (0-2) and checks DENY_READ, USE_WRITE,
+// USE_DELETE (3-5).
+constexpr int k_pos_use[3] = {0, 3, 4};   // USE_READ, USE_WRITE, USE_DELETE
+constexpr int k_pos_deny[3] = {5, 1, 2};  // DENY_READ, DENY_WRITE, DENY_DELETE
+unsigned held_markers(unsigned uses, unsigned shares) {
+    unsigned m = 0;
+    for (int i = 0; i < 3; i++) {
+        if (uses & (1u << i)) m |= 1u << k_pos_use[i];
+        if (!(shares & (1u << i))) m |= 1u << k_pos_deny[i];
+    }
+    return m;
+}
+unsigned conflicting_markers(unsigned uses, unsigned shares) {
+    unsigned m = 0;
+    for (int i = 0; i < 3; i++) {
+        if (uses & (1u << i)) m |= 1u << k_pos_deny[i];
+        if (!(shares & (1u << i))) m |= 1u << k_pos_use[i];
+    }
+    return m;
+}
 
 bool others_hold(int fd, unsigned mask) {
     bool found = false;
@@ -461,9 +480,10 @@ BOOL WINAPI SetEndOfFile(HANDLE h) {
 }
 
 BOOL WINAPI DeleteFileW(LPCWSTR name) {
+    if (!name) return fail(ERROR_PATH_NOT_FOUND);
     auto lp = paths::to_linux(wview(name));
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
-    struct stat st;
+    struct stat st;  // lstat: a symbolic link is deleted itself, not its target
     if (lstat(lp->c_str(), &st) != 0) return fail(open_error(errno, lp.value()));
     if (S_ISDIR(st.st_mode)) return fail(ERROR_ACCESS_DENIED);
     if (S_ISREG(st.st_mode) && !(st.st_mode & S_IWUSR)) return fail(ERROR_ACCESS_DENIED);  // read-only attribute
