@@ -21,10 +21,14 @@ extern const DllDef ucrtbase_dll;
 extern const DllDef vcruntime140_dll;
 extern const DllDef bcrypt_dll;
 extern const DllDef bcryptprimitives_dll;
+extern const DllDef combase_dll;
+extern const DllDef shell32_dll;
+extern const DllDef ws2_32_dll;
 
 static const DllDef* const k_dlls[] = {&ntdll_dll,    &kernel32_dll, &msvcrt_dll,   &advapi32_dll,
                                        &oleaut32_dll, &user32_dll,   &ucrtbase_dll, &vcruntime140_dll,
-                                       &bcrypt_dll,   &bcryptprimitives_dll};
+                                       &bcrypt_dll,   &bcryptprimitives_dll, &combase_dll,  &shell32_dll,
+                                       &ws2_32_dll};
 
 const DllDef* find_dll(std::string_view name) {
     if (name.size() > 4 && loader::iequals(name.substr(name.size() - 4), ".dll")) name.remove_suffix(4);
