@@ -368,6 +368,27 @@ int CDECL raise(int sig) {
     return 0;
 }
 
+// The filter the start-up code puts around main (msvcrt's _XcptFilter, the UCRT's _seh_filter_exe):
+// a hardware exception becomes the C signal it corresponds to. With no handler (SIG_DFL) the search
+// goes on; SIG_IGN continues execution; a handler is reset to SIG_DFL, called, and execution
+// continues.
+long seh_filter(DWORD code) {
+    int sig;
+    switch (code) {
+    case 0xC0000005: sig = SIGSEGV_; break;  // access violation
+    case 0xC000001D: case 0xC0000096: sig = SIGILL_; break;  // illegal / privileged instruction
+    case 0xC000008D: case 0xC000008E: case 0xC000008F: case 0xC0000090: case 0xC0000091: case 0xC0000092:
+    case 0xC0000093: case 0xC00002B4: case 0xC00002B5: sig = SIGFPE_; break;
+    default: return 0;  // EXCEPTION_CONTINUE_SEARCH
+    }
+    SigHandler h = g_sig[sig];
+    if (!h) return 0;
+    if (h == SIG_IGN_) return -1;  // EXCEPTION_CONTINUE_EXECUTION
+    g_sig[sig] = nullptr;
+    h(sig);
+    return -1;
+}
+
 [[noreturn]] void CDECL abort() {
     raise(SIGABRT_);
     abort_now();
