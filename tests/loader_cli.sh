@@ -107,6 +107,10 @@ if have argv.exe; then
         fi
     done
     check "argv.exe wrote to stderr: $(head -3 err.txt)" [ ! -s err.txt ]
+    # Options after the program belong to the program, also those winrun itself knows.
+    run out.txt err.txt "$CONF/argv.exe" --version --check --help
+    check "argv.exe --version --check --help: the program gets them, got rc $rc: $(head -2 out.txt)" \
+        sh -c "[ $rc -eq 0 ] && grep -qx 'argc=4' out.txt && grep -qx 'A1:$(hex_bytes --version)' out.txt"
 
     # argv[0] for a program whose path has a space: the rest of the line still splits right
     mkdir -p "dir with space"
