@@ -116,6 +116,7 @@ void* thread_main(void* arg) {
 }
 
 void finish_thread(ThreadObject* t, DWORD code) {
+    fls_thread_exit();  // the FLS callbacks of this thread, then DLL_THREAD_DETACH
     loader::notify_threads(DLL_THREAD_DETACH);
     if (csrss::Session* s = session()) (void)s->thread_exit(t->tid, code);
     std::shared_ptr<ThreadObject> keep;
