@@ -12,6 +12,7 @@
 
 #include "builtin/builtin.h"
 #include "file.h"
+#include "waitable.h"
 #include "k32.h"
 #include "log.h"
 #include "path_map.h"
@@ -347,36 +348,85 @@ HANDLE WINAPI CreateFileA(LPCSTR name, DWORD access, DWORD share, void* sa, DWOR
     return CreateFileW(w.c_str(), access, share, sa, disposition, flags, t);
 }
 
+// ---- overlapped I/O ---------------------------------------------------------------------------
+// A request with an OVERLAPPED completes before the call returns here (the data is read or written
+// at once): the OVERLAPPED gets the NTSTATUS and the count, its event is set, and a handle
+// associated with a completion port gets its packet unless the event's low bit says not to — what
+// Windows does for an overlapped request that completes synchronously. A request that fails at once
+// queues no packet. GetOverlappedResult then finds the request complete.
+constexpr ULONG_PTR STATUS_SUCCESS_ = 0, STATUS_END_OF_FILE = 0xC0000011, STATUS_PIPE_BROKEN = 0xC000014B;
+BOOL WINAPI SetEvent(HANDLE h);
+
+namespace {
+void complete_overlapped(FileObject& f, OVERLAPPED* ov, ULONG_PTR status, size_t bytes) {
+    ov->Internal = status;
+    ov->InternalHigh = bytes;
+    uintptr_t ev = reinterpret_cast<uintptr_t>(ov->hEvent);
+    if (ev & ~uintptr_t(1)) SetEvent(reinterpret_cast<HANDLE>(ev & ~uintptr_t(1)));
+    if (status == STATUS_SUCCESS_ && !(ev & 1)) post_file_completion(f, DWORD(bytes), status, ov);
+}
+
+// The read itself; ov gives the offset for seekable files. Returns a Win32 error (0 = success).
+DWORD read_data(FileObject& f, void* buf, DWORD n, OVERLAPPED* ov, size_t& total, uint32_t& type) {
+    type = f.type();
+    bool regular = type == S_IFREG;
+    bool positioned = ov && (regular || type == S_IFBLK);
+    total = 0;
+    while (total < n) {
+        ssize_t r = positioned ? pread(f.fd, static_cast<char*>(buf) + total, n - total,
+                                       off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
+                               : read(f.fd, static_cast<char*>(buf) + total, n - total);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            if (total) break;
+            return error_from_errno(errno);
+        }
+        if (r == 0) break;
+        total += size_t(r);
+        if (!regular) break;  // a pipe or terminal returns what is available
+    }
+    if (total == 0 && n > 0) {
+        if (type == S_IFIFO) return ERROR_BROKEN_PIPE;  // the writer has gone
+        if (ov) return ERROR_HANDLE_EOF;                // synchronous reads return TRUE with 0 bytes
+    }
+    return 0;
+}
+
+DWORD write_data(FileObject& f, const void* buf, DWORD n, OVERLAPPED* ov, size_t& total) {
+    uint32_t type = f.type();
+    bool positioned = ov && (type == S_IFREG || type == S_IFBLK);
+    total = 0;
+    while (total < n) {
+        ssize_t r = positioned ? pwrite(f.fd, static_cast<const char*>(buf) + total, n - total,
+                                        off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
+                               : write(f.fd, static_cast<const char*>(buf) + total, n - total);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return errno == EPIPE ? ERROR_NO_DATA : error_from_errno(errno);
+        }
+        total += size_t(r);
+    }
+    return 0;
+}
+
+ULONG_PTR status_of(DWORD err) {
+    return err == 0 ? STATUS_SUCCESS_ : err == ERROR_HANDLE_EOF ? STATUS_END_OF_FILE
+         : err == ERROR_BROKEN_PIPE ? STATUS_PIPE_BROKEN : 0xC0000001 /* STATUS_UNSUCCESSFUL */;
+}
+}  // namespace
+
 BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED* ov) {
     auto f = file_from_handle(h);
     if (read_out) *read_out = 0;
     if (!f) return FALSE;
     if (f->is_directory) return fail(ERROR_INVALID_FUNCTION);
     if (!(f->access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA))) return fail(ERROR_ACCESS_DENIED);
-    // A pipe or terminal returns what is available; only regular files are read until n bytes.
-    uint32_t type = f->type();
-    bool regular = type == S_IFREG;
-    size_t total = 0;
-    while (total < n) {
-        ssize_t r = ov ? pread(f->fd, static_cast<char*>(buf) + total, n - total,
-                               off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
-                       : read(f->fd, static_cast<char*>(buf) + total, n - total);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            if (total) break;
-            return fail_errno();
-        }
-        if (r == 0) break;
-        total += size_t(r);
-        if (!regular) break;
-    }
+    size_t total;
+    uint32_t type;
+    DWORD err = read_data(*f, buf, n, ov, total, type);
     if (read_out) *read_out = DWORD(total);
-    if (ov) ov->InternalHigh = total;
-    if (total == 0 && n > 0) {
-        // End of a pipe whose writer has gone: Windows fails with ERROR_BROKEN_PIPE.
-        if (type == S_IFIFO) return fail(ERROR_BROKEN_PIPE);
-        if (ov) return fail(ERROR_HANDLE_EOF);
-    }
+    if (ov) complete_overlapped(*f, ov, status_of(err), total);
+    if (err) return fail(err);
     return TRUE;
 }
 
@@ -385,21 +435,76 @@ BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED
     if (written) *written = 0;
     if (!f) return FALSE;
     if (!(f->access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA))) return fail(ERROR_ACCESS_DENIED);
-    size_t total = 0;
-    while (total < n) {
-        ssize_t r = ov ? pwrite(f->fd, static_cast<const char*>(buf) + total, n - total,
-                                off_t((uint64_t(ov->OffsetHigh) << 32 | ov->Offset) + total))
-                       : write(f->fd, static_cast<const char*>(buf) + total, n - total);
-        if (r < 0) {
-            if (errno == EINTR) continue;
-            if (written) *written = DWORD(total);
-            return fail_errno();
-        }
-        total += size_t(r);
-    }
+    size_t total;
+    DWORD err = write_data(*f, buf, n, ov, total);
     if (written) *written = DWORD(total);
-    if (ov) ov->InternalHigh = total;
+    if (ov) complete_overlapped(*f, ov, status_of(err), total);
+    if (err) return fail(err);
     return TRUE;
+}
+
+// ReadFileEx/WriteFileEx: the completion routine runs as an APC of the calling thread, at its next
+// alertable wait, with the Win32 error and the count. A request that fails at once queues nothing.
+using CompletionRoutine = void(WINAPI*)(DWORD err, DWORD bytes, OVERLAPPED* ov);
+namespace {
+BOOL queue_completion(CompletionRoutine routine, DWORD err, size_t bytes, OVERLAPPED* ov) {
+    ApcState& s = current_apc_state();
+    std::lock_guard lock(sync_lock());
+    queue_apc_locked(s, Apc{[routine, err, bytes, ov] { routine(err, DWORD(bytes), ov); }, nullptr});
+    return TRUE;
+}
+}  // namespace
+
+BOOL WINAPI ReadFileEx(HANDLE h, LPVOID buf, DWORD n, OVERLAPPED* ov, CompletionRoutine routine) {
+    if (!ov || !routine) return fail(ERROR_INVALID_PARAMETER);
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    if (!(f->access & (GENERIC_READ | GENERIC_ALL | FILE_READ_DATA))) return fail(ERROR_ACCESS_DENIED);
+    size_t total;
+    uint32_t type;
+    DWORD err = read_data(*f, buf, n, ov, total, type);
+    ov->Internal = status_of(err);
+    ov->InternalHigh = total;
+    if (err && err != ERROR_HANDLE_EOF) return fail(err);
+    return queue_completion(routine, err, total, ov);
+}
+
+BOOL WINAPI WriteFileEx(HANDLE h, LPCVOID buf, DWORD n, OVERLAPPED* ov, CompletionRoutine routine) {
+    if (!ov || !routine) return fail(ERROR_INVALID_PARAMETER);
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    if (!(f->access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_DATA | FILE_APPEND_DATA))) return fail(ERROR_ACCESS_DENIED);
+    size_t total;
+    DWORD err = write_data(*f, buf, n, ov, total);
+    ov->Internal = status_of(err);
+    ov->InternalHigh = total;
+    if (err) return fail(err);
+    return queue_completion(routine, 0, total, ov);
+}
+
+// Requests complete before their call returns, so the result is always there; a request that
+// failed reports its error.
+BOOL WINAPI GetOverlappedResult(HANDLE h, OVERLAPPED* ov, DWORD* bytes, BOOL wait) {
+    (void)h, (void)wait;
+    if (!ov) return fail(ERROR_INVALID_PARAMETER);
+    if (bytes) *bytes = DWORD(ov->InternalHigh);
+    switch (ov->Internal) {
+    case STATUS_SUCCESS_: return TRUE;
+    case STATUS_END_OF_FILE: return fail(ERROR_HANDLE_EOF);
+    case STATUS_PIPE_BROKEN: return fail(ERROR_BROKEN_PIPE);
+    case 0x103: return fail(ERROR_IO_INCOMPLETE);  // STATUS_PENDING: not one of ours
+    default: return fail(31);  // ERROR_GEN_FAILURE
+    }
+}
+BOOL WINAPI GetOverlappedResultEx(HANDLE h, OVERLAPPED* ov, DWORD* bytes, DWORD ms, BOOL alertable) {
+    (void)ms, (void)alertable;
+    return GetOverlappedResult(h, ov, bytes, FALSE);
+}
+// Nothing is ever pending: CancelIo has nothing to do; CancelIoEx finds no request.
+BOOL WINAPI CancelIo(HANDLE h) { return file_from_handle(h) ? TRUE : FALSE; }
+BOOL WINAPI CancelIoEx(HANDLE h, OVERLAPPED*) {
+    if (!file_from_handle(h)) return FALSE;
+    return fail(ERROR_NOT_FOUND);
 }
 
 BOOL WINAPI SetFilePointerEx(HANDLE h, LARGE_INTEGER dist, LARGE_INTEGER* newpos, DWORD method) {
@@ -534,6 +639,12 @@ DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
 DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(file_to_wide(name).c_str()); }
 
 WR_EXPORT_PART(kernel32_file,
+    WR_EXPORT(ReadFileEx),
+    WR_EXPORT(WriteFileEx),
+    WR_EXPORT(GetOverlappedResult),
+    WR_EXPORT(GetOverlappedResultEx),
+    WR_EXPORT(CancelIo),
+    WR_EXPORT(CancelIoEx),
     WR_EXPORT(CreateFileA),
     WR_EXPORT(CreateFileW),
     WR_EXPORT(ReadFile),

@@ -27,6 +27,10 @@ bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares);
 // through the sharing markers every open holds (file.cpp). path must be a regular file.
 bool share_conflict_on_disk(const std::string& path, unsigned uses, unsigned shares);
 
+// Posts the completion packet of an overlapped request on f to the port f is associated with, if
+// any (completion_port.cpp). status is an NTSTATUS (0 = success).
+void post_file_completion(FileObject& f, DWORD bytes, ULONG_PTR status, void* overlapped);
+
 // Windows error for a failed open/stat of path: ENOENT is ERROR_FILE_NOT_FOUND when the directory
 // exists and ERROR_PATH_NOT_FOUND otherwise.
 DWORD open_error(int err, const std::string& path);
