@@ -137,14 +137,22 @@ void VtParser::sgr(ScreenBuffer& sb) {
     };
     for (size_t i = 0; i < params_.size(); i++) {
         int p = params_[i];
-        if (p == 0) a = def;
-        else if (p == 1) a |= FOREGROUND_INTENSITY;
-        else if (p == 22) a &= ~FOREGROUND_INTENSITY;
+        if (p == 0) {
+            a = def;
+            bold_ = false;
+        } else if (p == 1) {
+            a |= FOREGROUND_INTENSITY;
+            bold_ = true;
+        } else if (p == 22) {
+            a &= ~FOREGROUND_INTENSITY;
+            bold_ = false;
+        }
         else if (p == 4) a |= COMMON_LVB_UNDERSCORE;
         else if (p == 24) a &= ~COMMON_LVB_UNDERSCORE;
         else if (p == 7) a |= COMMON_LVB_REVERSE_VIDEO;
         else if (p == 27) a &= ~COMMON_LVB_REVERSE_VIDEO;
-        else if (p >= 30 && p <= 37) a = uint16_t((a & ~0x7) | ansi_to_console(p - 30));
+        // A basic colour replaces the whole foreground (bright only while bold), as conhost does.
+        else if (p >= 30 && p <= 37) a = uint16_t((a & ~0xF) | ansi_to_console(p - 30) | (bold_ ? FOREGROUND_INTENSITY : 0));
         else if (p == 39) a = uint16_t((a & ~0xF) | (def & 0xF));
         else if (p >= 40 && p <= 47) a = uint16_t((a & ~0x70) | (ansi_to_console(p - 40) << 4));
         else if (p == 49) a = uint16_t((a & ~0xF0) | (def & 0xF0));

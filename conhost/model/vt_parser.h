@@ -29,6 +29,7 @@ private:
     State state_ = State::ground;
     std::vector<int> params_;
     bool private_ = false;  // '?' after CSI
+    bool bold_ = false;     // SGR 1: the 8 basic foreground colours come out bright
     std::u16string osc_;
 };
 
