@@ -90,6 +90,12 @@ void start_delivery() {
 }
 }  // namespace
 
+// From the console's control-event thread (console.cpp): the same path as a signal.
+void deliver_console_ctrl_event(DWORD event) {
+    HANDLE t = CreateThread(nullptr, 0, run_handlers, reinterpret_cast<void*>(uintptr_t(event)), 0, nullptr);
+    if (t) CloseHandle(t);
+}
+
 BOOL WINAPI SetConsoleCtrlHandler(HandlerRoutine handler, BOOL add) {
     std::lock_guard lock(g_mutex);
     if (!handler) {

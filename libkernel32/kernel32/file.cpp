@@ -215,6 +215,7 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
         return INVALID_HANDLE_VALUE;
     }
     std::u16string_view wname = wview(name);
+    if (HANDLE con; console_create_file(wname, access, con)) return con;
     std::string path;
     struct stat st;
     bool existed;
@@ -416,6 +417,7 @@ ULONG_PTR status_of(DWORD err) {
 }  // namespace
 
 BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED* ov) {
+    if (is_console_handle(h)) return console_read_file(h, buf, n, read_out);
     auto f = file_from_handle(h);
     if (read_out) *read_out = 0;
     if (!f) return FALSE;
@@ -431,6 +433,7 @@ BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED*
 }
 
 BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED* ov) {
+    if (is_console_handle(h)) return console_write_file(h, buf, n, written);
     auto f = file_from_handle(h);
     if (written) *written = 0;
     if (!f) return FALSE;
@@ -559,6 +562,10 @@ DWORD WINAPI GetFileType(HANDLE h) {
     if (!o) {
         set_last_error(ERROR_INVALID_HANDLE);
         return FILE_TYPE_UNKNOWN;
+    }
+    if (o->kind == ObjectKind::Console) {
+        set_last_error(ERROR_SUCCESS);
+        return FILE_TYPE_CHAR;
     }
     if (o->kind != ObjectKind::File) return FILE_TYPE_UNKNOWN;
     struct stat st;

@@ -51,7 +51,7 @@ inline BOOL fail(DWORD e) {
 // Handle values are multiples of 4, as on Windows. Pseudo-handles: -1 current process,
 // -2 current thread. Lock rule: the table has its own mutex; objects are shared_ptr so that a
 // handle closed by one thread stays alive for a call in progress on another.
-enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Other };
+enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Console, Other };
 
 struct KObject {
     explicit KObject(ObjectKind k) : kind(k) {}
@@ -145,6 +145,16 @@ uint32_t current_thread_id();
 
 // ---- console control events (console_ctrl.cpp)
 BOOL WINAPI SetConsoleCtrlHandler(BOOL(WINAPI* handler)(DWORD), BOOL add);
+// An event from the console (conhost): runs the handlers on a new thread, or the default action.
+void deliver_console_ctrl_event(DWORD event);
+
+// ---- console handles (console.cpp): CONIN$/CONOUT$ and the std handles of a console process.
+bool is_console_handle(HANDLE h);
+BOOL console_read_file(HANDLE h, void* buf, DWORD n, DWORD* read);
+BOOL console_write_file(HANDLE h, const void* buf, DWORD n, DWORD* written);
+// CreateFile on "CONIN$", "CONOUT$" or "CON": a console handle (starting a headless conhost when the
+// process has no console). Returns false when the name is not a console name.
+bool console_create_file(std::u16string_view name, DWORD access, HANDLE& out);
 
 // ---- code pages (nls.cpp) ---------------------------------------------------------------------
 UINT ansi_code_page();
