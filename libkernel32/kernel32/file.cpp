@@ -24,12 +24,6 @@ namespace {
 constexpr DWORD INVALID_SET_FILE_POINTER = 0xFFFFFFFF;
 constexpr DWORD FILE_TYPE_UNKNOWN = 0, FILE_TYPE_DISK = 1, FILE_TYPE_CHAR = 2, FILE_TYPE_PIPE = 3;
 
-struct OVERLAPPED {
-    ULONG_PTR Internal, InternalHigh;
-    DWORD Offset, OffsetHigh;
-    HANDLE hEvent;
-};
-
 }  // namespace
 
 // ENOENT means "file not found" when the directory exists and "path not found" otherwise.

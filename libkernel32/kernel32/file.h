@@ -16,6 +16,15 @@ constexpr DWORD FILE_FLAG_BACKUP_SEMANTICS = 0x02000000, FILE_FLAG_DELETE_ON_CLO
 constexpr DWORD FILE_SHARE_READ = 1, FILE_SHARE_WRITE = 2, FILE_SHARE_DELETE = 4;
 constexpr DWORD INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF;
 
+struct OVERLAPPED {
+    ULONG_PTR Internal, InternalHigh;  // NTSTATUS and byte count of the request
+    DWORD Offset, OffsetHigh;
+    HANDLE hEvent;
+};
+static_assert(sizeof(OVERLAPPED) == 32);
+BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED* ov);
+BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED* ov);
+
 // Sharing modes, within the process (across the processes of a session: later, through csrssd).
 // Every open of a regular file records what it may do (read/write/delete) and what it lets later
 // opens do; an open that conflicts either way fails with ERROR_SHARING_VIOLATION.

@@ -31,11 +31,6 @@ namespace {
 constexpr DWORD LOCKFILE_FAIL_IMMEDIATELY = 0x1, LOCKFILE_EXCLUSIVE_LOCK = 0x2;
 constexpr DWORD ERROR_NOT_LOCKED = 158;
 
-struct OVERLAPPED {
-    ULONG_PTR Internal, InternalHigh;
-    DWORD Offset, OffsetHigh;
-    HANDLE hEvent;
-};
 
 struct LockRange {
     const FileObject* owner;
