@@ -210,6 +210,16 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, void* sa, DWO
     }
     std::u16string_view wname = wview(name);
     if (HANDLE con; console_create_file(wname, access, con)) return con;
+    // The other DOS device names exist in every directory on Windows too; there are no serial,
+    // parallel or auxiliary ports here, which Windows reports as a missing file.
+    for (std::u16string_view dev : {u"AUX", u"PRN", u"COM1", u"COM2", u"COM3", u"COM4", u"COM5", u"COM6", u"COM7",
+                                    u"COM8", u"COM9", u"LPT1", u"LPT2", u"LPT3", u"LPT4", u"LPT5", u"LPT6", u"LPT7",
+                                    u"LPT8", u"LPT9"})
+        if (is_device(wname, dev)) {
+            WR_TRACE(file, "CreateFileW({}): device {} is not present", utf16_to_utf8(wname), utf16_to_utf8(dev));
+            set_last_error(ERROR_FILE_NOT_FOUND);
+            return INVALID_HANDLE_VALUE;
+        }
     std::string path;
     struct stat st;
     bool existed;
