@@ -488,5 +488,21 @@ extern "C" [[noreturn]] void winrun_cxx_throw_impl(void* object, const winrun::c
 WR_SEH_CAPTURING_ENTRY(winrun_CxxThrowException, winrun_cxx_throw_impl);
 
 namespace winrun::crt {
-WR_EXPORT_PART(msvcrt_cxx_eh, WR_CXX_EH_COMMON_EXPORTS, WR_CXX_EH_MSVCRT_EXPORTS);
+using namespace winrun::cxx;
+// msvcrt.dll (x64) has no __CxxFrameHandler4: that is vcruntime140_1.dll's.
+WR_EXPORT_PART(msvcrt_cxx_eh, WR_EXPORT_NORELAY("_CxxThrowException", winrun_CxxThrowException),
+               WR_EXPORT_NORELAY("__CxxFrameHandler", __CxxFrameHandler3),
+               WR_EXPORT_NORELAY("__CxxFrameHandler3", __CxxFrameHandler3), WR_EXPORT(__CxxDetectRethrow),
+               WR_EXPORT(__CxxExceptionFilter), WR_EXPORT(__uncaught_exception),
+               WR_EXPORT_AS("?terminate@@YAXXZ", terminate),
+               WR_EXPORT_AS("?set_terminate@@YAP6AXXZP6AXXZ@Z", set_terminate),
+               WR_EXPORT_AS("?_get_terminate@@YAP6AXXZXZ", _get_terminate),
+               WR_EXPORT_AS("?unexpected@@YAXXZ", unexpected),
+               WR_EXPORT_AS("?set_unexpected@@YAP6AXXZP6AXXZ@Z", set_unexpected),
+               WR_EXPORT_AS("??1type_info@@UEAA@XZ", type_info_dtor),
+               WR_EXPORT_AS("?name@type_info@@QEBAPEBDXZ", type_info_name),
+               WR_EXPORT_AS("?raw_name@type_info@@QEBAPEBDXZ", type_info_raw_name),
+               WR_EXPORT_AS("??8type_info@@QEBAHAEBV0@@Z", type_info_eq),
+               WR_EXPORT_AS("??9type_info@@QEBAHAEBV0@@Z", type_info_ne),
+               WR_EXPORT_AS("?before@type_info@@QEBAHAEBV0@@Z", type_info_before));
 }  // namespace winrun::crt
