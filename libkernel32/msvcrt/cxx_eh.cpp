@@ -481,7 +481,7 @@ extern "C" [[noreturn]] void winrun_cxx_throw_impl(void* object, const winrun::c
     rec.ExceptionInformation[2] = reinterpret_cast<ULONG_PTR>(info);
     rec.ExceptionInformation[3] = reinterpret_cast<ULONG_PTR>(image);
     t_uncaught++;
-    WR_TRACE(seh, "C++: throw {} object {} from {}", info ? "" : "(rethrow)", object,
+    WR_TRACE(seh, "C++: throw{} object {} from {}", info ? "" : " (rethrow)", object,
              winrun::seh::describe_address(rec.ExceptionAddress));
     winrun::seh::dispatch_exception(rec, *ctx);
 }
