@@ -350,6 +350,41 @@ SigHandler CDECL signal(int sig, SigHandler h) {
     k32::exit_process(3);
 }
 
+// _XcptFilter: the filter of the __except that MSVC's start-up code puts around main. An exception
+// that maps to a C signal whose handler was installed with signal() goes to that handler and
+// execution continues; SIG_IGN continues at once; anything else is UnhandledExceptionFilter's.
+}  // namespace winrun::crt
+namespace winrun::k32 {
+LONG WINAPI UnhandledExceptionFilter(EXCEPTION_POINTERS* p);
+}
+namespace winrun::crt {
+int CDECL _XcptFilter(DWORD code, EXCEPTION_POINTERS* ptrs) {
+    int sig = 0, fpe = 0;
+    switch (code) {
+    case STATUS_ACCESS_VIOLATION: sig = SIGSEGV_; break;
+    case STATUS_ILLEGAL_INSTRUCTION:
+    case 0xC0000096:  // STATUS_PRIVILEGED_INSTRUCTION
+        sig = SIGILL_;
+        break;
+    // The floating-point statuses and msvcrt's _FPE_* sub-codes passed as the handler's 2nd argument.
+    case 0xC000008D: sig = SIGFPE_, fpe = 0x82; break;  // denormal operand
+    case 0xC000008E: sig = SIGFPE_, fpe = 0x83; break;  // divide by zero
+    case 0xC000008F: sig = SIGFPE_, fpe = 0x86; break;  // inexact result
+    case 0xC0000090: sig = SIGFPE_, fpe = 0x81; break;  // invalid operation
+    case 0xC0000091: sig = SIGFPE_, fpe = 0x84; break;  // overflow
+    case 0xC0000092: sig = SIGFPE_, fpe = 0x8A; break;  // stack check
+    case 0xC0000093: sig = SIGFPE_, fpe = 0x85; break;  // underflow
+    default: break;
+    }
+    SigHandler h = sig ? g_sig[sig] : nullptr;
+    if (!h) return k32::UnhandledExceptionFilter(ptrs);
+    if (h == SIG_IGN_) return -1;  // EXCEPTION_CONTINUE_EXECUTION
+    g_sig[sig] = nullptr;          // reset to SIG_DFL before the call, as msvcrt does
+    if (sig == SIGFPE_) reinterpret_cast<void(CDECL*)(int, int)>(reinterpret_cast<void*>(h))(sig, fpe);
+    else h(sig);
+    return -1;
+}
+
 int CDECL raise(int sig) {
     if (!valid_signal(sig)) {
         set_errno(22);
@@ -435,7 +470,7 @@ WR_EXPORT_PART(msvcrt_startup,
     WR_EXPORT(__p___wargv), WR_EXPORT(__p__acmdln), WR_EXPORT(__p__wcmdln), WR_EXPORT(__p__fmode),
     WR_EXPORT(__p__commode), WR_EXPORT(_errno), WR_EXPORT(__doserrno), WR_EXPORT(_onexit), WR_EXPORT(atexit),
     WR_EXPORT(__dllonexit), WR_EXPORT(_cexit), WR_EXPORT(_c_exit), WR_EXPORT(exit), WR_EXPORT(_exit),
-    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(_lock),
+    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(_XcptFilter), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(_lock),
     WR_EXPORT(_unlock));
 
 }  // namespace winrun::crt
