@@ -85,7 +85,10 @@ Result<void> init_process(const std::string& exe) {
     size_t slash = exe.find_last_of('/');
     req.app_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : exe.substr(0, slash);
     // The embedded manifest wins over an external one (Windows since Server 2003 SP1).
-    auto embedded = sxs::read_manifest_bytes(exe, sxs::CREATEPROCESS_MANIFEST_RESOURCE_ID);
+    bool not_pe = false;
+    auto embedded = sxs::read_manifest_bytes(exe, sxs::CREATEPROCESS_MANIFEST_RESOURCE_ID, &not_pe);
+    // A file that is no valid PE at all is refused by the loader with its own message.
+    if (!embedded && not_pe) return {};
     if (!embedded) return make_error(embedded.error().message);
     if (embedded->has_value()) {
         req.source = exe;

@@ -54,12 +54,19 @@ Result<void> map_whole(int fd, const std::string& path, const struct stat& st, M
 }
 
 // Manifest bytes of an open file: the file itself, or resource `id` of the PE it is.
-Result<std::optional<std::string>> bytes_of(int fd, const std::string& path, const struct stat& st, uint32_t id) {
+Result<std::optional<std::string>> bytes_of(int fd, const std::string& path, const struct stat& st, uint32_t id,
+                                            bool* not_pe = nullptr) {
     Mapped m;
-    TRY_VOID(map_whole(fd, path, st, m));
+    if (auto r = map_whole(fd, path, st, m); !r) {
+        if (not_pe && id) *not_pe = true;
+        return r.error();
+    }
     if (id == 0) return std::optional<std::string>(std::string(reinterpret_cast<const char*>(m.p), m.n));
     auto img = pe::PeImage::parse(m.span());
-    if (!img) return make_error(fmt::format("{}: not a valid PE file: {}", path, img.error().message));
+    if (!img) {
+        if (not_pe) *not_pe = true;
+        return make_error(fmt::format("{}: not a valid PE file: {}", path, img.error().message));
+    }
     auto res = img->resource(RT_MANIFEST, id);
     if (!res) return make_error(fmt::format("{}: resources: {}", path, res.error().message));
     if (!res->has_value()) return std::optional<std::string>();
@@ -287,7 +294,8 @@ std::string find_ci(const std::string& dir, const std::string& name) {
     return r;
 }
 
-Result<std::optional<std::string>> read_manifest_bytes(const std::string& path, uint32_t id) {
+Result<std::optional<std::string>> read_manifest_bytes(const std::string& path, uint32_t id, bool* not_pe) {
+    if (not_pe) *not_pe = false;
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return make_error(fmt::format("{}: {}", path, strerror(errno)));
     struct stat st;
@@ -295,7 +303,7 @@ Result<std::optional<std::string>> read_manifest_bytes(const std::string& path, 
         close(fd);
         return make_error(fmt::format("{}: {}", path, strerror(errno)));
     }
-    auto r = bytes_of(fd, path, st, id);
+    auto r = bytes_of(fd, path, st, id, not_pe);
     close(fd);
     return r;
 }

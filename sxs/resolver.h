@@ -70,8 +70,9 @@ std::vector<std::string> encode(const ActCtxData& d);
 Result<ActCtxData> decode(const std::vector<std::string>& s);
 
 // Reads the RT_MANIFEST resource `id` of a PE file, or a whole manifest file (id 0), through the
-// checked readers. nullopt: the PE file has no such resource.
-Result<std::optional<std::string>> read_manifest_bytes(const std::string& path, uint32_t id);
+// checked readers. nullopt: the PE file has no such resource. *not_pe (if given) is set when the
+// error is that the file is not a valid PE file at all (the loader reports that itself).
+Result<std::optional<std::string>> read_manifest_bytes(const std::string& path, uint32_t id, bool* not_pe = nullptr);
 
 class Resolver {
 public:

@@ -278,8 +278,8 @@ TEST_CASE("pe resources: malformed trees are refused cleanly") {
 
 TEST_CASE("resolver: private assemblies in the application directory, in the documented order") {
     TempDir t;
-    t.write("app/Lib/Lib.manifest", assembly_manifest("Lib", "1.0.0.0", "", {"lib.dll"}));
-    t.write("app/Lib/lib.dll", "MZ");
+    t.write("app/Lib/Lib.manifest", assembly_manifest("Lib", "1.0.0.0", "", {"impl.dll"}));
+    t.write("app/Lib/impl.dll", "MZ");
     std::string src = t.write("app/app.exe.manifest", app_manifest("Lib", "1.0.0.0", ""));
     Resolver r;
     ResolveRequest req{src, 0, "", "", t.path + "/store"};
@@ -287,10 +287,10 @@ TEST_CASE("resolver: private assemblies in the application directory, in the doc
     REQUIRE(ctx.ok());
     REQUIRE(ctx->assemblies.size() == 2);
     REQUIRE(ctx->assemblies[1].directory == t.path + "/app/Lib");
-    REQUIRE(ctx->redirect("LIB.DLL") != nullptr);
-    REQUIRE(*ctx->redirect("LIB.DLL") == t.path + "/app/Lib/lib.dll");
+    REQUIRE(ctx->redirect("IMPL.DLL") != nullptr);
+    REQUIRE(*ctx->redirect("IMPL.DLL") == t.path + "/app/Lib/impl.dll");
     // appdir\name.manifest comes before appdir\name\name.manifest.
-    t.write("app/Lib.manifest", assembly_manifest("Lib", "1.0.0.0", "", {"lib.dll"}));
+    t.write("app/Lib.manifest", assembly_manifest("Lib", "1.0.0.0", "", {"impl.dll"}));
     auto ctx2 = r.resolve(req);
     REQUIRE(ctx2.ok());
     REQUIRE(ctx2->assemblies[1].directory == t.path + "/app");
