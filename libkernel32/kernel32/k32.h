@@ -159,6 +159,10 @@ bool console_create_file(std::u16string_view name, DWORD access, HANDLE& out);
 // ---- code pages (nls.cpp) ---------------------------------------------------------------------
 UINT ansi_code_page();
 UINT oem_code_page();
+// Start-up only (activeCodePage of the manifest): sets the ANSI code page, then the ANSI command
+// line is converted again with it.
+void set_ansi_code_page(UINT cp);
+void refresh_ansi_command_line();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);
