@@ -21,6 +21,10 @@
 #include "log.h"
 #include "unicode.h"
 
+namespace winrun::k32 {
+void console_startup();  // console.cpp: on a terminal, a console owning it (docs/console.md)
+}
+
 using namespace winrun;
 
 namespace {
@@ -63,6 +67,7 @@ struct GuestStart {
 
 [[noreturn]] void run_entry(void* arg) {
     auto* gs = static_cast<GuestStart*>(arg);
+    k32::console_startup();  // on a terminal: a console, and console std handles, before msvcrt sees them
     if (auto r = loader::attach_modules(); !r) {
         fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
         k32::exit_process(win::STATUS_DLL_INIT_FAILED);
