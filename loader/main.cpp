@@ -67,7 +67,6 @@ struct GuestStart {
 
 [[noreturn]] void run_entry(void* arg) {
     auto* gs = static_cast<GuestStart*>(arg);
-    k32::console_startup();  // on a terminal: a console, and console std handles, before msvcrt sees them
     if (auto r = loader::attach_modules(); !r) {
         fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
         k32::exit_process(win::STATUS_DLL_INIT_FAILED);
@@ -233,6 +232,8 @@ int main(int argc, char** argv) {
     seh::arm_stack_guard(win::current_teb(), static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
 
     if (check) loader::begin_check();
+    // On a terminal: a console and console std handles, before the builtin DLLs (msvcrt) see them.
+    if (!check) k32::console_startup();
     auto mod = loader::load_exe(linux_exe, start.image_path);
     if (!mod) {
         uint32_t st = loader::last_load_status();

@@ -69,7 +69,7 @@ if wait_for '^prompt>' 10; then
     keys "abcd" BSpace BSpace "X" Left Left "Y" Enter
     wait_for '^got: \[aYbX\]' 5 && pass "cooked editing (backspace, left, insert)" || fail "cooked editing"
     keys C-c
-    wait_for '^\[ctrl-c handled\]' 5 && pass "Ctrl+C reaches the handler" || fail "Ctrl+C"
+    wait_for '\[ctrl-c handled\]' 5 && pass "Ctrl+C reaches the handler" || fail "Ctrl+C"
     keys "quit" Enter
     wait_for '^bye' 5 && wait_for '^\$ *$' 5 && pass "line program exits" || fail "line program exit"
 else
