@@ -20,6 +20,7 @@
 
 #include <climits>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -70,6 +71,14 @@ int g_main_fd = -1;           // used for NEW_CONNECTION only
 std::vector<int> g_pool;      // idle connections
 std::vector<int> g_all;       // every connection of this console (shut down by FreeConsole)
 pid_t g_conhost_pid = 0;
+
+// Output is asynchronous (protocol.h): WriteConsole sends on a connection of its own and does not
+// wait; conhost handles a synchronous request only after the writes sent before it (the fence).
+// Lock order: g_write_mutex, then g_mutex.
+std::mutex g_write_mutex;
+int g_write_fd = -1;
+std::atomic<uint32_t> g_async_sent{0};   // asynchronous requests sent (the fence of the next request)
+std::atomic<uint32_t> g_async_error{0};  // a failed write, reported by the next WriteConsole
 
 int conn_transact_raw(int fd, const proto::Request& rq, const void* payload, size_t len, proto::Reply& rep,
                       std::vector<uint8_t>* out, int* fd_out) {
@@ -129,7 +138,13 @@ DWORD transact(const proto::Request& rq, const void* payload, size_t len, proto:
         gen = g_generation;
     }
     if (fd < 0) return ERROR_INVALID_HANDLE;
-    int r = conn_transact_raw(fd, rq, payload, len, rep, out, nullptr);
+    proto::Request fenced = rq;
+    fenced.arg[5] = g_async_sent.load();
+    int r = conn_transact_raw(fd, fenced, payload, len, rep, out, nullptr);
+    if (r == 0 && rep.val[4]) {
+        uint32_t none = 0;
+        g_async_error.compare_exchange_strong(none, rep.val[4]);
+    }
     std::lock_guard lock(g_mutex);
     if (g_attached && gen == g_generation && r == 0) g_pool.push_back(fd);
     if (r != 0) return ERROR_INVALID_HANDLE;
@@ -203,27 +218,34 @@ std::string conhost_path() {
     return p.substr(0, p.rfind('/') + 1) + "winrun-conhost";
 }
 
-// Starts a headless conhost and attaches to it. Under g_mutex.
-DWORD start_console() {
+bool g_tty_console = false;  // conhost owns the terminal (wait for it to give it back at exit)
+
+// Starts a conhost and attaches to it: headless, or owning the terminal on `tty_fd`. Under g_mutex.
+DWORD start_console(int tty_fd = -1) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return error_from_errno(errno);
     std::string path = conhost_path();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    // The terminal first: it may be fd 1 or 2, which the next actions replace.
+    if (tty_fd >= 0) posix_spawn_file_actions_adddup2(&fa, tty_fd, 4);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     // conhost's own diagnostics go to our stderr.
     posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
     posix_spawnattr_t at;
     posix_spawnattr_init(&at);
-    // Its own process group: Ctrl+C typed at the terminal is for the program, not its console host.
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+    // Headless: its own process group (Ctrl+C typed at a terminal is for the program). On a terminal
+    // it stays in the program's group, which is the terminal's foreground group: conhost reads the
+    // terminal in raw mode, so Ctrl+C reaches it as a key, not as SIGINT.
+    posix_spawnattr_setflags(&at, (tty_fd < 0 ? POSIX_SPAWN_SETPGROUP : 0) | POSIX_SPAWN_SETSIGMASK);
     posix_spawnattr_setpgroup(&at, 0);
     sigset_t none;
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&at, &none);
-    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--headless"), const_cast<char*>("--fd"),
-                    const_cast<char*>("3"), nullptr};
+    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>(tty_fd < 0 ? "--headless" : "--tty"),
+                    const_cast<char*>(tty_fd < 0 ? "--fd" : "4"), const_cast<char*>(tty_fd < 0 ? "3" : "--fd"),
+                    const_cast<char*>(tty_fd < 0 ? nullptr : "3"), nullptr};
     pid_t pid;
     int rc = posix_spawn(&pid, path.c_str(), &fa, &at, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -242,6 +264,7 @@ DWORD start_console() {
     }
     g_active_at_start = rep.val[0];
     g_conhost_pid = pid;
+    g_tty_console = tty_fd >= 0;
     g_main_fd = sv[0];
     g_all = {sv[0]};
     g_pool.clear();
@@ -287,15 +310,37 @@ std::string to_narrow(UINT cp, std::u16string_view w) {
     return s;
 }
 
+// One WRITE without waiting for its reply.
+DWORD send_write(uint32_t buffer, const char16_t* text, size_t n) {
+    std::lock_guard wl(g_write_mutex);
+    int fd;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached) return ERROR_INVALID_HANDLE;
+        if (g_write_fd < 0) g_write_fd = take_connection();
+        fd = g_write_fd;
+    }
+    if (fd < 0) return ERROR_INVALID_HANDLE;
+    proto::Request rq{uint16_t(Op::WRITE), proto::k_async, buffer, {}};
+    uint8_t buf[proto::k_max_datagram];
+    std::memcpy(buf, &rq, sizeof rq);
+    std::memcpy(buf + sizeof rq, text, n * 2);
+    ssize_t s;
+    while ((s = send(fd, buf, sizeof rq + n * 2, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    if (s != ssize_t(sizeof rq + n * 2)) return ERROR_INVALID_HANDLE;
+    g_async_sent.fetch_add(1);
+    return 0;
+}
+
 BOOL write_wide(uint32_t buffer, std::u16string_view text, DWORD* written) {
+    if (uint32_t e = g_async_error.exchange(0)) return fail(e);
     // In datagram-sized pieces; a surrogate pair is never split.
     const size_t max = proto::k_max_payload / 2 - 1;
     size_t done = 0;
     while (done < text.size()) {
         size_t n = std::min(max, text.size() - done);
         if (n < text.size() - done && n && text[done + n - 1] >= 0xD800 && text[done + n - 1] < 0xDC00) n--;
-        proto::Reply rep{};
-        if (DWORD e = transact(request(Op::WRITE, buffer), text.data() + done, n * 2, rep)) return fail(e);
+        if (DWORD e = send_write(buffer, text.data() + done, n)) return fail(e);
         done += n;
     }
     return TRUE;
@@ -371,6 +416,45 @@ BOOL console_read_file(HANDLE h, void* buf, DWORD n, DWORD* read) {
 
 // ---- allocation ---------------------------------------------------------------------------------
 
+// Before the DLLs attach (loader/main.cpp). Started on a terminal (stdout or stderr is one), the
+// process gets a console that owns it, as a Windows console program started from a console does:
+// the std handles on the terminal become console handles; a redirected one stays a plain handle
+// (`winrun prog | cat`: stdout is the pipe, stdin and stderr the console). Only stdin on a
+// terminal (output all redirected, as under a test runner) stays redirected mode, and
+// WINRUN_CONSOLE=redirected forces it.
+void console_startup() {
+    const char* mode = getenv("WINRUN_CONSOLE");
+    if (mode && !std::strcmp(mode, "redirected")) return;
+    const bool tty[3] = {isatty(0) == 1, isatty(1) == 1, isatty(2) == 1};
+    if (!tty[1] && !tty[2]) return;
+    {
+        std::lock_guard lock(g_mutex);
+        if (g_attached) return;
+        if (DWORD e = start_console(tty[1] ? 1 : 2)) {
+            WR_WARN(process, "no console on the terminal (error {}): redirected mode", e);
+            return;
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        if (tty[i]) SetStdHandle(DWORD(-10 - i), new_console_handle(i == 0 ? 0 : g_active_at_start, 0));
+}
+
+// At process exit (process.cpp: finish): the queued output is conhost's to show; when conhost owns
+// the terminal, wait (a little) for it to give the terminal back, so that the shell finds it sane.
+void console_process_exit() {
+    pid_t pid;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached || !g_tty_console) return;
+        for (int fd : g_all) shutdown(fd, SHUT_RDWR);
+        pid = g_conhost_pid;
+    }
+    for (int i = 0; i < 2000; i++) {
+        if (waitpid(pid, nullptr, WNOHANG) != 0) return;
+        usleep(1000);
+    }
+}
+
 // The std handles: a console process gets console handles where it has none (a redirected handle
 // stays: the program's output keeps going where its parent sent it).
 static void set_std_handles_if_missing() {
@@ -392,8 +476,12 @@ BOOL WINAPI AllocConsole() {
 }
 
 BOOL WINAPI FreeConsole() {
+    std::lock_guard wl(g_write_mutex);
     std::lock_guard lock(g_mutex);
     if (!g_attached) return TRUE;
+    g_write_fd = -1;
+    g_async_sent = 0;
+    g_async_error = 0;
     g_attached = false;
     g_generation++;
     // shutdown wakes the control listener and any blocked reader; they see the console gone.

@@ -96,7 +96,10 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
 
 // The last steps of every exit: the full code to --exit-code-file and to csrssd (which also
 // disarms the watchdog), then the low 8 bits to Linux.
+void console_process_exit();  // console.cpp: lets conhost give the terminal back
+
 [[noreturn]] void finish(UINT code) {
+    console_process_exit();
     write_exit_code_file(code);
     if (g_session) (void)g_session->report_exit(code);
     _exit(int(code & 0xFF));
