@@ -29,6 +29,7 @@
 #include "file.h"
 #include "k32.h"
 #include "log.h"
+#include "client.h"
 #include "server/protocol.h"
 #include "unicode.h"
 
@@ -220,8 +221,48 @@ std::string conhost_path() {
 
 bool g_tty_console = false;  // conhost owns the terminal (wait for it to give it back at exit)
 
-// Starts a conhost and attaches to it: headless, or owning the terminal on `tty_fd`. Under g_mutex.
-DWORD start_console(int tty_fd = -1) {
+uint32_t g_console_id = 0;  // the console's id in csrssd (0: not known to csrssd, e.g. no session)
+
+// The process group for control events (GenerateConsoleCtrlEvent): inherited from the parent
+// (WINRUN_CONSOLE_GROUP), or this process's own pid (a group of its own, CREATE_NEW_PROCESS_GROUP).
+uint32_t console_group() {
+    static uint32_t group = [] {
+        const char* g = getenv("WINRUN_CONSOLE_GROUP");
+        uint32_t v = g ? uint32_t(strtoul(g, nullptr, 10)) : 0;
+        return v ? v : current_process_id();
+    }();
+    return group;
+}
+
+// Attaches to the conhost on `fd` (a connection of our own, not yet HELLOed). Under g_mutex.
+DWORD attach_fd(int fd, pid_t conhost_pid, bool tty, uint32_t console_id) {
+    proto::Request rq = request(Op::HELLO, 0, {proto::k_version, current_process_id(), uint32_t(getpid()), console_group()});
+    proto::Reply rep{};
+    if (conn_transact_raw(fd, rq, nullptr, 0, rep, nullptr, nullptr) != 0 || rep.error) {
+        close(fd);
+        return ERROR_INVALID_HANDLE;
+    }
+    g_active_at_start = rep.val[0];
+    g_conhost_pid = conhost_pid;
+    g_tty_console = tty;
+    g_console_id = console_id;
+    g_main_fd = fd;
+    g_all = {fd};
+    g_pool.clear();
+    g_attached = true;
+    g_generation++;
+    // The control-event listener, on a connection of its own.
+    int lfd = take_connection();
+    if (lfd >= 0) {
+        HANDLE t = CreateThread(nullptr, 64 * 1024, ctrl_listener, reinterpret_cast<void*>(intptr_t(lfd)), 0, nullptr);
+        if (t) CloseHandle(t);
+    }
+    return 0;
+}
+
+// Starts a conhost ourselves: on the terminal `tty_fd` (it must run in our process group), or
+// headless when there is no session to ask. Under g_mutex.
+DWORD spawn_console(int tty_fd) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return error_from_errno(errno);
     std::string path = conhost_path();
@@ -256,27 +297,30 @@ DWORD start_console(int tty_fd = -1) {
         WR_WARN(process, "cannot start {}: {}", path, strerror(rc));
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    proto::Request rq = request(Op::HELLO, 0, {proto::k_version, current_process_id(), uint32_t(getpid()), current_process_id()});
-    proto::Reply rep{};
-    if (conn_transact_raw(sv[0], rq, nullptr, 0, rep, nullptr, nullptr) != 0 || rep.error) {
-        close(sv[0]);
-        return ERROR_INVALID_HANDLE;
+    // Make the console known to csrssd (children and AttachConsole find it there): csrssd keeps a
+    // connection of its own, asked for before our HELLO so that it belongs to no process.
+    uint32_t id = 0;
+    if (csrss::Session* s = session()) {
+        proto::Reply rep{};
+        int nfd = -1;
+        if (conn_transact_raw(sv[0], request(Op::NEW_CONNECTION, 0), nullptr, 0, rep, nullptr, &nfd) == 0 && !rep.error && nfd >= 0) {
+            if (auto r = s->console_adopt(nfd)) id = r.value();
+            else WR_WARN(process, "console not registered with csrssd: {}", r.error().message);
+            close(nfd);
+        }
     }
-    g_active_at_start = rep.val[0];
-    g_conhost_pid = pid;
-    g_tty_console = tty_fd >= 0;
-    g_main_fd = sv[0];
-    g_all = {sv[0]};
-    g_pool.clear();
-    g_attached = true;
-    g_generation++;
-    // The control-event listener, on a connection of its own.
-    int lfd = take_connection();
-    if (lfd >= 0) {
-        HANDLE t = CreateThread(nullptr, 64 * 1024, ctrl_listener, reinterpret_cast<void*>(intptr_t(lfd)), 0, nullptr);
-        if (t) CloseHandle(t);
-    }
-    return 0;
+    return attach_fd(sv[0], pid, tty_fd >= 0, id);
+}
+
+// A new console: on the terminal `tty_fd`, or headless (from csrssd when there is a session). Under g_mutex.
+DWORD start_console(int tty_fd = -1) {
+    if (tty_fd < 0)
+        if (csrss::Session* s = session()) {
+            auto r = s->console_alloc();
+            if (r) return attach_fd(r.value().fd, 0, false, r.value().console);
+            WR_WARN(process, "csrssd gave no console ({}): starting one", r.error().message);
+        }
+    return spawn_console(tty_fd);
 }
 
 bool ensure_console() {
@@ -422,7 +466,34 @@ BOOL console_read_file(HANDLE h, void* buf, DWORD n, DWORD* read) {
 // (`winrun prog | cat`: stdout is the pipe, stdin and stderr the console). Only stdin on a
 // terminal (output all redirected, as under a test runner) stays redirected mode, and
 // WINRUN_CONSOLE=redirected forces it.
+void console_ctrl_startup();  // console_ctrl.cpp
+
 void console_startup() {
+    console_ctrl_startup();
+    // Set by CreateProcess for a winrun child: the console to attach to (an id csrssd knows, or "new")
+    // and which std handles are console handles (bits 0-2: stdin, stdout, stderr).
+    std::string inherit = getenv("WINRUN_CONSOLE_ID") ? getenv("WINRUN_CONSOLE_ID") : "";
+    unsigned mask = getenv("WINRUN_CONSOLE_STD") ? unsigned(strtoul(getenv("WINRUN_CONSOLE_STD"), nullptr, 10)) & 7 : 0;
+    (void)console_group();  // read before the variables go
+    for (const char* v : {"WINRUN_CONSOLE_ID", "WINRUN_CONSOLE_STD", "WINRUN_CONSOLE_GROUP"}) unsetenv(v);
+    if (!inherit.empty()) {
+        {
+            std::lock_guard lock(g_mutex);
+            if (g_attached) return;
+            csrss::Session* s = session();
+            DWORD e = ERROR_INVALID_HANDLE;
+            if (inherit == "new") e = start_console();
+            else if (s) {
+                auto r = s->console_attach(0, false);
+                if (r) e = attach_fd(r.value().fd, 0, false, r.value().console);
+                else WR_WARN(process, "cannot attach to the parent's console: {}", r.error().message);
+            }
+            if (e) return;  // the std handles stay as they came (/dev/null for the console ones)
+        }
+        for (int i = 0; i < 3; i++)
+            if (mask & (1u << i)) SetStdHandle(DWORD(-10 - i), new_console_handle(i == 0 ? 0 : g_active_at_start, 0));
+        return;
+    }
     const char* mode = getenv("WINRUN_CONSOLE");
     if (mode && !std::strcmp(mode, "redirected")) return;
     const bool tty[3] = {isatty(0) == 1, isatty(1) == 1, isatty(2) == 1};
@@ -439,13 +510,32 @@ void console_startup() {
         if (tty[i]) SetStdHandle(DWORD(-10 - i), new_console_handle(i == 0 ? 0 : g_active_at_start, 0));
 }
 
+// For CreateProcess: the console a child inherits (0: none known to csrssd) and which of the
+// handles given are console handles of it.
+uint32_t console_id_for_child() {
+    std::lock_guard lock(g_mutex);
+    return g_attached ? g_console_id : 0;
+}
+bool is_current_console_handle(HANDLE h) {
+    auto o = handle_get(h);
+    if (!o || o->kind != ObjectKind::Console) return false;
+    auto c = std::static_pointer_cast<ConsoleObject>(o);
+    std::lock_guard lock(g_mutex);
+    return g_attached && c->generation == g_generation;
+}
+uint32_t current_console_group() { return console_group(); }
+
 // At process exit (process.cpp: finish): the queued output is conhost's to show; when conhost owns
 // the terminal, wait (a little) for it to give the terminal back, so that the shell finds it sane.
 void console_process_exit() {
     pid_t pid;
     {
         std::lock_guard lock(g_mutex);
-        if (!g_attached || !g_tty_console) return;
+        if (!g_attached) return;
+        // csrssd drops its connection to the console when we were the last process on it.
+        if (g_console_id)
+            if (csrss::Session* s = session()) (void)s->console_free();
+        if (!g_tty_console) return;
         for (int fd : g_all) shutdown(fd, SHUT_RDWR);
         pid = g_conhost_pid;
     }
@@ -479,6 +569,9 @@ BOOL WINAPI FreeConsole() {
     std::lock_guard wl(g_write_mutex);
     std::lock_guard lock(g_mutex);
     if (!g_attached) return TRUE;
+    if (g_console_id)
+        if (csrss::Session* s = session()) (void)s->console_free();
+    g_console_id = 0;
     g_write_fd = -1;
     g_async_sent = 0;
     g_async_error = 0;
@@ -495,11 +588,22 @@ BOOL WINAPI FreeConsole() {
 }
 
 BOOL WINAPI AttachConsole(DWORD pid) {
-    std::lock_guard lock(g_mutex);
-    if (g_attached) return fail(ERROR_ACCESS_DENIED);
-    // No process of the session hands its console to others yet (csrssd will): the parent has none
-    // we can reach, which Windows reports with ERROR_INVALID_HANDLE.
-    return fail(pid == DWORD(-1) ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+    {
+        std::lock_guard lock(g_mutex);
+        if (g_attached) return fail(ERROR_ACCESS_DENIED);
+        csrss::Session* s = session();
+        if (!s) return fail(ERROR_INVALID_HANDLE);
+        auto r = s->console_attach(pid, true);
+        if (!r) {
+            WR_TRACE(process, "AttachConsole({}): {}", pid, r.error().message);
+            // Windows: ERROR_INVALID_HANDLE when the parent has no console, ERROR_INVALID_PARAMETER
+            // for a process that does not exist or has none.
+            return fail(pid == DWORD(-1) ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+        }
+        if (DWORD e = attach_fd(r.value().fd, 0, false, r.value().console)) return fail(e);
+    }
+    set_std_handles_if_missing();
+    return TRUE;
 }
 
 // No console window: NULL (a headless console has none either).
@@ -945,6 +1049,21 @@ BOOL WINAPI SetConsoleOutputCP(UINT cp) { return set_cp(true, cp); }
 
 DWORD WINAPI GetConsoleProcessList(DWORD* pids, DWORD count) {
     if (!pids || !count) return fail(ERROR_INVALID_PARAMETER), 0;
+    uint32_t id;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached) return fail(ERROR_INVALID_HANDLE), 0;
+        id = g_console_id;
+    }
+    csrss::Session* s = session();
+    if (id && s) {
+        // csrssd knows every process attached to the console.
+        auto r = s->console_list(id);
+        if (!r) return fail(ERROR_INVALID_HANDLE), 0;
+        size_t n = r.value().size();
+        if (n <= count) std::memcpy(pids, r.value().data(), n * 4);
+        return DWORD(n);
+    }
     proto::Reply rep{};
     std::vector<uint8_t> data;
     if (DWORD e = transact(request(Op::PROCESS_LIST, 0), nullptr, 0, rep, &data)) return fail(e), 0;
