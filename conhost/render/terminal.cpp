@@ -115,11 +115,13 @@ bool TerminalFrontEnd::start(Console& con) {
     tcsetattr(fd_, TCSADRAIN, &t);
     started_ = true;
 
-    // Where the shell left the cursor: the model's window is the terminal's screen.
+    // Where the shell left the cursor: the model's window is the terminal's screen. Terminal
+    // emulators answer at once; a pty nobody emulates (script(1), some CI runners) never does, and
+    // its programs wait this long once at start.
     const char dsr[] = "\x1b[6n";
     if (write(fd_, dsr, sizeof dsr - 1) == ssize_t(sizeof dsr - 1)) {
         std::string got;
-        while (got.find('R') == std::string::npos && readable(fd_, 500)) {
+        while (got.find('R') == std::string::npos && readable(fd_, 150)) {
             char b[64];
             ssize_t n = read(fd_, b, sizeof b);
             if (n <= 0) break;
