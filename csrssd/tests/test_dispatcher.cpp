@@ -135,7 +135,7 @@ TEST_CASE("malformed messages after HELLO: error reply, connection kept") {
         REQUIRE(f.status() == Status::bad_size);
     }
     SECTION("unknown ids") {
-        for (uint16_t id : {uint16_t(0), uint16_t(13), uint16_t(99), uint16_t(0xFFFF)}) {
+        for (uint16_t id : {uint16_t(0), uint16_t(14), uint16_t(99), uint16_t(0xFFFF)}) {
             auto d = good;
             std::memcpy(d.data(), &id, 2);
             REQUIRE(f.send(c, d) == After::keep);

@@ -106,6 +106,12 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit = false);
 std::shared_ptr<KObject> handle_get(HANDLE h);
 std::shared_ptr<FileObject> file_from_handle(HANDLE h);  // sets ERROR_INVALID_HANDLE when not a file
 bool handle_close(HANDLE h);
+// Inheritance (CreateProcess with bInheritHandles): the handles marked inheritable, and placing an
+// inherited object at the parent's value in the child (the next free value when that one is taken).
+std::vector<std::pair<HANDLE, std::shared_ptr<KObject>>> inheritable_handles();
+HANDLE handle_alloc_at(HANDLE want, std::shared_ptr<KObject> obj, bool inherit);
+// Installs the handles the parent passed down (WINRUN_INHERIT; create_process.cpp). Once, at start.
+void install_inherited_handles();
 // A handle for an inherited Linux fd (std handles).
 HANDLE handle_for_fd(int fd);
 

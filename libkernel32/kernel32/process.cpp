@@ -13,6 +13,8 @@
 #include "builtin/builtin.h"
 #include "k32.h"
 #include "log.h"
+#include "named_objects.h"
+#include "process_handle.h"
 #include "unicode.h"
 
 namespace winrun::k32 {
@@ -62,6 +64,7 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
     g_params.StandardInput = handle_for_fd(0);
     g_params.StandardOutput = handle_for_fd(1);
     g_params.StandardError = handle_for_fd(2);
+    install_inherited_handles();
 
     std::memset(&g_peb, 0, sizeof g_peb);
     g_peb.ProcessParameters = &g_params;
@@ -97,6 +100,7 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
 // The last steps of every exit: the full code to --exit-code-file and to csrssd (which also
 // disarms the watchdog), then the low 8 bits to Linux.
 [[noreturn]] void finish(UINT code) {
+    named::process_exiting();  // named mutexes this process owns become abandoned
     write_exit_code_file(code);
     if (g_session) (void)g_session->report_exit(code);
     _exit(int(code & 0xFF));
@@ -132,7 +136,11 @@ BOOL WINAPI TerminateProcess(HANDLE process, UINT code) {
         // Unlike ExitProcess, no DLL is notified.
         finish(code);
     }
-    return fail(ERROR_INVALID_HANDLE);  // other processes: issue 4
+    auto o = handle_get(process);
+    if (!o || o->kind != ObjectKind::Process) return fail(ERROR_INVALID_HANDLE);
+    auto* p = static_cast<ProcessObject*>(o.get());
+    if (p->self) finish(code);
+    return terminate_other_process(*p, code);
 }
 
 HANDLE WINAPI GetCurrentProcess() { return PSEUDO_PROCESS; }
