@@ -39,12 +39,6 @@ namespace {
 constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STARTF_USESTDHANDLES = 0x100;
 
 
-struct PROCESS_INFORMATION {
-    HANDLE hProcess, hThread;
-    DWORD dwProcessId, dwThreadId;
-};
-static_assert(sizeof(PROCESS_INFORMATION) == 24);
-
 bool is_pe(const std::string& path) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;

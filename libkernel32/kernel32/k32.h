@@ -125,6 +125,12 @@ struct STARTUPINFOW {
     HANDLE hStdInput, hStdOutput, hStdError;
 };
 static_assert(sizeof(STARTUPINFOW) == 104);
+
+struct PROCESS_INFORMATION {
+    HANDLE hProcess, hThread;
+    DWORD dwProcessId, dwThreadId;
+};
+static_assert(sizeof(PROCESS_INFORMATION) == 24);
 static_assert(offsetof(STARTUPINFOW, hStdInput) == 80);
 
 // ---- process state (process.cpp) --------------------------------------------------------------
