@@ -123,7 +123,7 @@ winrun_call_on_stack:
 )");
 
 int main(int argc, char** argv) {
-    CLI::App app{"winrun: runs Windows console programs on Linux", "winrun"};
+    CLI::App app{"winrun: runs Windows console programs on Linux\n  winrun [options] program.exe [args...]", "winrun"};
     bool check = false, session_list = false, session_stop = false;
     std::string exit_code_file, windows_command_line;
     std::vector<std::string> rest;
@@ -135,8 +135,10 @@ int main(int argc, char** argv) {
     app.add_option("--windows-command-line", windows_command_line)->group("");
     app.add_flag("--session", session_list, "list the processes of this session (as tasklist does)");
     app.add_flag("--session-stop", session_stop, "halt this session: every winrun process of it stops");
-    app.add_option("program", rest, "program.exe [args...]");
-    app.prefix_command();  // everything from the program on belongs to the program
+    // Everything from the first argument that is not one of ours belongs to the program, options
+    // included (`winrun tool.exe --version` asks the tool). No positional is declared for it: CLI11
+    // would keep parsing options after a declared positional.
+    app.prefix_command();
     app.footer("Environment: WINRUN_DEBUG=+relay,+loaddll,... (channels), WINRUN_PATH=dir:dir (extra DLL directories),\n"
                "WINRUN_PREFIX (the C: drive and settings).");
     try {

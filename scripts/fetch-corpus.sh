@@ -6,6 +6,8 @@ set -euo pipefail
 spec="$1"
 declare -A INTEGRITY=(
   ["7zip-bin@5.2.0"]="sha512-ukTPVhqG4jNzMro2qA9HSCSSVJN3aN7tlb+hfqYCt3ER0yWroeA2VR38MNrOHLQ/cVj+DaIMad0kFCtWWowh/A=="
+  ["@biomejs/cli-win32-x64@2.6.8"]="sha512-cD6HvGczZUiAYsY8s2TxxXj2AHFzEdMomvVJfEjzOjBM45nGqIDfBpbtvwGQzDCN8X2yKKk9u1jnDZisT2nxIg=="
+  ["@biomejs/cli-linux-x64@2.6.8"]="sha512-XIk3pLQT56I6Tti+u0DF8FtSNXjCMTPbxVTzfJ9cS2t1ImVKvrqV5b52GuEaJg6/wuiXvz0sjfb5saB4TPRjzA=="
 )
 want="${INTEGRITY[$spec]:-}"
 [ -n "$want" ] || { echo "fetch-corpus: no pinned integrity for $spec" >&2; exit 2; }

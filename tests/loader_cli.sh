@@ -107,6 +107,10 @@ if have argv.exe; then
         fi
     done
     check "argv.exe wrote to stderr: $(head -3 err.txt)" [ ! -s err.txt ]
+    # Options after the program belong to the program, also those winrun itself knows.
+    run out.txt err.txt "$CONF/argv.exe" --version --check --help
+    check "argv.exe --version --check --help: the program gets them, got rc $rc: $(head -2 out.txt)" \
+        sh -c "[ $rc -eq 0 ] && grep -qx 'argc=4' out.txt && grep -qx 'A1:$(hex_bytes --version)' out.txt"
 
     # argv[0] for a program whose path has a space: the rest of the line still splits right
     mkdir -p "dir with space"
@@ -319,6 +323,19 @@ if have cxx_exceptions.exe; then
     run out.txt err.txt "$CONF/cxx_exceptions.exe" uncaught
     check "uncaught C++ exception: std::terminate and abort give exit status 3, got $rc: $(head -3 err.txt)" [ "$rc" -eq 3 ]
     check "uncaught C++ exception: libstdc++'s terminate message: $(head -3 err.txt)" grep -q "terminate called after throwing" err.txt
+fi
+
+# 9. Ctrl+C from the terminal (SIGINT) reaches SetConsoleCtrlHandler handlers on a new thread.
+if have k32_console_redirected.exe; then
+    rm -f out.txt
+    timeout -k 5 "$LIMIT" "$WINRUN" "$CONF/k32_console_redirected.exe" ctrl >out.txt 2>err.txt </dev/null &
+    pid=$!
+    for _ in $(seq 100); do grep -q ready out.txt 2>/dev/null && break; sleep 0.05; done
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    rc=$?
+    check "Ctrl+C handler: expected exit 42 and the event on another thread, got $rc: $(cat out.txt) $(head -3 err.txt)" \
+        sh -c "[ $rc -eq 42 ] && grep -q 'event 0 on another thread' out.txt"
 fi
 
 # ---------------------------------------------------------------------------------------------

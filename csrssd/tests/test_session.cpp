@@ -280,6 +280,10 @@ TEST_CASE("another uid is refused (SO_PEERCRED)") {
     TempSession ts;
     auto s = start();
     auto sp = session_paths(false).value();
+    // The daemon checks that its directory is private (0700) when it starts; a reply proves it is
+    // past that check before the directory is opened up below (under load the daemon may start
+    // after the chmod otherwise, refuse the directory and exit, leaving a dead socket).
+    REQUIRE(s.list_processes().ok());
     // Open the way to the socket for the other user only for this test.
     chmod(sp.dir.c_str(), 0711);
     chmod(sp.socket.c_str(), 0777);

@@ -47,6 +47,12 @@ struct DllDef {
     const ExportPart* const* parts;
     size_t nparts;
     AttachFn attach;
+    // A DLL built on another one's implementation (ucrtbase on msvcrt) also exports these functions
+    // of `shares` under the same names: the very same C++ functions, looked up by name when the
+    // export list is first built. Data exports are never shared (their storage is the other image's).
+    const DllDef* shares = nullptr;
+    const char* const* shared_names = nullptr;
+    size_t nshared = 0;
 };
 
 // The DLL's whole export list (the parts concatenated once, on first use; stable afterwards).

@@ -1,4 +1,5 @@
 // The list of builtin DLLs and the API-set map.
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -16,8 +17,18 @@ extern const DllDef msvcrt_dll;
 extern const DllDef advapi32_dll;
 extern const DllDef oleaut32_dll;
 extern const DllDef user32_dll;
+extern const DllDef ucrtbase_dll;
+extern const DllDef vcruntime140_dll;
+extern const DllDef bcrypt_dll;
+extern const DllDef bcryptprimitives_dll;
+extern const DllDef combase_dll;
+extern const DllDef shell32_dll;
+extern const DllDef ws2_32_dll;
 
-static const DllDef* const k_dlls[] = {&ntdll_dll, &kernel32_dll, &msvcrt_dll, &advapi32_dll, &oleaut32_dll, &user32_dll};
+static const DllDef* const k_dlls[] = {&ntdll_dll,    &kernel32_dll, &msvcrt_dll,   &advapi32_dll,
+                                       &oleaut32_dll, &user32_dll,   &ucrtbase_dll, &vcruntime140_dll,
+                                       &bcrypt_dll,   &bcryptprimitives_dll, &combase_dll,  &shell32_dll,
+                                       &ws2_32_dll};
 
 const DllDef* find_dll(std::string_view name) {
     if (name.size() > 4 && loader::iequals(name.substr(name.size() - 4), ".dll")) name.remove_suffix(4);
@@ -62,6 +73,21 @@ std::span<const ExportDef> exports_of(const DllDef& dll) {
         std::vector<ExportDef> all;
         for (size_t p = 0; p < dll.nparts; p++)
             all.insert(all.end(), dll.parts[p]->exports, dll.parts[p]->exports + dll.parts[p]->count);
+        if (dll.shares) {
+            std::vector<ExportDef> base;
+            for (size_t p = 0; p < dll.shares->nparts; p++)
+                base.insert(base.end(), dll.shares->parts[p]->exports,
+                            dll.shares->parts[p]->exports + dll.shares->parts[p]->count);
+            for (size_t i = 0; i < dll.nshared; i++) {
+                auto hit = std::find_if(base.begin(), base.end(), [&](const ExportDef& e) {
+                    return e.name && !(e.flags & EXP_DATA) && std::strcmp(e.name, dll.shared_names[i]) == 0;
+                });
+                if (hit == base.end()) continue;  // a name the other DLL does not implement (yet)
+                ExportDef e = *hit;
+                e.ordinal = 0;  // ordinals follow this DLL's own table
+                all.push_back(e);
+            }
+        }
         it = merged.emplace(&dll, std::move(all)).first;
     }
     return it->second;

@@ -119,6 +119,16 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing, ULONG_PTR key
     return existing ? existing : handle_alloc(port);
 }
 
+// An overlapped request on a file associated with a port completed: its packet (file.cpp).
+void post_file_completion(FileObject& f, DWORD bytes, ULONG_PTR status, void* overlapped) {
+    std::lock_guard lock(sync_lock());
+    auto o = f.completion_port.lock();
+    if (!o) return;
+    auto port = std::static_pointer_cast<CompletionPort>(std::static_pointer_cast<Waitable>(o));
+    port->packets.push_back(Packet{f.completion_key, overlapped, status, bytes});
+    wake_waiters(*port);
+}
+
 BOOL WINAPI PostQueuedCompletionStatus(HANDLE h, DWORD bytes, ULONG_PTR key, void* overlapped) {
     auto port = port_from(h);
     if (!port) return fail(ERROR_INVALID_HANDLE);

@@ -119,7 +119,7 @@ DWORD WINAPI GetCurrentDirectoryW(DWORD n, LPWSTR buf) {
 }
 
 DWORD WINAPI GetCurrentDirectoryA(DWORD n, LPSTR buf) {
-    std::string cwd = wide_to_ansi(current_directory());
+    std::string cwd = wide_to_file(current_directory());
     if (cwd.size() >= n) return DWORD(cwd.size() + 1);
     std::memcpy(buf, cwd.c_str(), cwd.size() + 1);
     return DWORD(cwd.size());
@@ -135,7 +135,7 @@ BOOL WINAPI SetCurrentDirectoryW(LPCWSTR path) {
 }
 BOOL WINAPI SetCurrentDirectoryA(LPCSTR path) {
     if (!path) return fail(ERROR_INVALID_PARAMETER);
-    return SetCurrentDirectoryW(ansi_to_wide(path).c_str());
+    return SetCurrentDirectoryW(file_to_wide(path).c_str());
 }
 
 DWORD WINAPI GetFullPathNameW(LPCWSTR name, DWORD n, LPWSTR buf, LPWSTR* file_part) {
@@ -152,7 +152,7 @@ DWORD WINAPI GetFullPathNameW(LPCWSTR name, DWORD n, LPWSTR buf, LPWSTR* file_pa
 
 DWORD WINAPI GetFullPathNameA(LPCSTR name, DWORD n, LPSTR buf, LPSTR* file_part) {
     if (!name || !*name) return fail(ERROR_INVALID_NAME);
-    std::string full = wide_to_ansi(full_path_name(ansi_to_wide(name)));
+    std::string full = wide_to_file(full_path_name(file_to_wide(name)));
     if (full.size() >= n) return DWORD(full.size() + 1);
     std::memcpy(buf, full.c_str(), full.size() + 1);
     if (file_part) {
@@ -185,7 +185,7 @@ DWORD WINAPI GetTempPathW(DWORD n, LPWSTR buf) {
     return DWORD(p.size());
 }
 DWORD WINAPI GetTempPathA(DWORD n, LPSTR buf) {
-    std::string p = wide_to_ansi(temp_path());
+    std::string p = wide_to_file(temp_path());
     if (p.size() >= n) return DWORD(p.size() + 1);
     std::memcpy(buf, p.c_str(), p.size() + 1);
     return DWORD(p.size());
@@ -234,11 +234,11 @@ UINT WINAPI GetTempFileNameW(LPCWSTR dir, LPCWSTR prefix, UINT unique, LPWSTR ou
 }
 UINT WINAPI GetTempFileNameA(LPCSTR dir, LPCSTR prefix, UINT unique, LPSTR out) {
     if (!dir || !out) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string p = prefix ? ansi_to_wide(prefix) : std::u16string();
+    std::u16string p = prefix ? file_to_wide(prefix) : std::u16string();
     WCHAR w[261];
-    UINT r = GetTempFileNameW(ansi_to_wide(dir).c_str(), prefix ? p.c_str() : nullptr, unique, w);
+    UINT r = GetTempFileNameW(file_to_wide(dir).c_str(), prefix ? p.c_str() : nullptr, unique, w);
     if (!r) return 0;
-    std::string a = wide_to_ansi(w);
+    std::string a = wide_to_file(w);
     std::memcpy(out, a.c_str(), a.size() + 1);
     return r;
 }
@@ -264,11 +264,11 @@ DWORD WINAPI GetLongPathNameW(LPCWSTR in, LPWSTR out, DWORD len) { return same_p
 DWORD WINAPI GetShortPathNameW(LPCWSTR in, LPWSTR out, DWORD len) { return same_path_if_exists(in, out, len); }
 static DWORD same_path_if_exists_a(LPCSTR in, LPSTR out, DWORD len) {
     if (!in) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string w = ansi_to_wide(in);
+    std::u16string w = file_to_wide(in);
     std::vector<WCHAR> buf(w.size() + 1);
     DWORD n = same_path_if_exists(w.c_str(), buf.data(), DWORD(buf.size()));
     if (!n) return 0;
-    std::string a = wide_to_ansi(std::u16string_view(buf.data(), n));
+    std::string a = wide_to_file(std::u16string_view(buf.data(), n));
     if (a.size() + 1 > len) return DWORD(a.size() + 1);
     std::memmove(out, a.c_str(), a.size() + 1);
     return DWORD(a.size());
@@ -297,7 +297,7 @@ UINT WINAPI GetSystemDirectoryW(LPWSTR buf, UINT n) {
     return UINT(d.size());
 }
 UINT WINAPI GetSystemDirectoryA(LPSTR buf, UINT n) {
-    std::string d = wide_to_ansi(paths::system_dir());
+    std::string d = wide_to_file(paths::system_dir());
     if (d.size() >= n) return UINT(d.size() + 1);
     std::memcpy(buf, d.c_str(), d.size() + 1);
     return UINT(d.size());

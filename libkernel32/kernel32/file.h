@@ -16,6 +16,15 @@ constexpr DWORD FILE_FLAG_BACKUP_SEMANTICS = 0x02000000, FILE_FLAG_DELETE_ON_CLO
 constexpr DWORD FILE_SHARE_READ = 1, FILE_SHARE_WRITE = 2, FILE_SHARE_DELETE = 4;
 constexpr DWORD INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF;
 
+struct OVERLAPPED {
+    ULONG_PTR Internal, InternalHigh;  // NTSTATUS and byte count of the request
+    DWORD Offset, OffsetHigh;
+    HANDLE hEvent;
+};
+static_assert(sizeof(OVERLAPPED) == 32);
+BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD n, DWORD* read_out, OVERLAPPED* ov);
+BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD n, DWORD* written, OVERLAPPED* ov);
+
 // Sharing modes, within the process (across the processes of a session: later, through csrssd).
 // Every open of a regular file records what it may do (read/write/delete) and what it lets later
 // opens do; an open that conflicts either way fails with ERROR_SHARING_VIOLATION.
@@ -23,6 +32,13 @@ constexpr unsigned USE_READ = 1, USE_WRITE = 2, USE_DELETE = 4;
 unsigned uses_of(DWORD access);
 unsigned shares_of(DWORD share);
 bool would_conflict(uint64_t dev, uint64_t ino, unsigned uses, unsigned shares);
+// The same question asked of the opens of other processes (and other descriptions in this one),
+// through the sharing markers every open holds (file.cpp). path must be a regular file.
+bool share_conflict_on_disk(const std::string& path, unsigned uses, unsigned shares);
+
+// Posts the completion packet of an overlapped request on f to the port f is associated with, if
+// any (completion_port.cpp). status is an NTSTATUS (0 = success).
+void post_file_completion(FileObject& f, DWORD bytes, ULONG_PTR status, void* overlapped);
 
 // Windows error for a failed open/stat of path: ENOENT is ERROR_FILE_NOT_FOUND when the directory
 // exists and ERROR_PATH_NOT_FOUND otherwise.

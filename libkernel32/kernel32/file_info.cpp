@@ -319,7 +319,7 @@ BOOL WINAPI GetFileAttributesExW(LPCWSTR name, DWORD level, void* out) {
 }
 BOOL WINAPI GetFileAttributesExA(LPCSTR name, DWORD level, void* out) {
     if (!name) return fail(ERROR_PATH_NOT_FOUND);
-    return GetFileAttributesExW(ansi_to_wide(name).c_str(), level, out);
+    return GetFileAttributesExW(file_to_wide(name).c_str(), level, out);
 }
 
 BOOL WINAPI SetFileAttributesW(LPCWSTR name, DWORD attrs) {
@@ -335,7 +335,7 @@ BOOL WINAPI SetFileAttributesW(LPCWSTR name, DWORD attrs) {
 }
 BOOL WINAPI SetFileAttributesA(LPCSTR name, DWORD attrs) {
     if (!name) return fail(ERROR_PATH_NOT_FOUND);
-    return SetFileAttributesW(ansi_to_wide(name).c_str(), attrs);
+    return SetFileAttributesW(file_to_wide(name).c_str(), attrs);
 }
 
 // "\\?\C:\dir\file" (VOLUME_NAME_DOS) or "\dir\file" (VOLUME_NAME_NONE). Returns the length without
@@ -368,7 +368,7 @@ DWORD WINAPI GetFinalPathNameByHandleA(HANDLE h, LPSTR buf, DWORD len, DWORD fla
     WCHAR wbuf[4096];
     DWORD n = GetFinalPathNameByHandleW(h, wbuf, 4096, flags);
     if (n == 0 || n >= 4096) return n;
-    std::string a = wide_to_ansi(std::u16string_view(wbuf, n));
+    std::string a = wide_to_file(std::u16string_view(wbuf, n));
     if (a.size() + 1 > len) return DWORD(a.size() + 1);
     std::memcpy(buf, a.c_str(), a.size() + 1);
     return DWORD(a.size());

@@ -31,11 +31,6 @@ namespace {
 constexpr DWORD LOCKFILE_FAIL_IMMEDIATELY = 0x1, LOCKFILE_EXCLUSIVE_LOCK = 0x2;
 constexpr DWORD ERROR_NOT_LOCKED = 158;
 
-struct OVERLAPPED {
-    ULONG_PTR Internal, InternalHigh;
-    DWORD Offset, OffsetHigh;
-    HANDLE hEvent;
-};
 
 struct LockRange {
     const FileObject* owner;
@@ -54,13 +49,16 @@ std::mutex g_locks_mutex;
 std::vector<LockRange> g_locks;
 
 // An OFD lock request for [off, off+len); lengths running past the largest off_t lock "to the end".
+// Program locks stop below the sharing markers (file.cpp), which live from 2^63 - 2^32 up: a lock
+// "of the whole file" (length ~0) must not reach them.
+constexpr uint64_t k_lock_limit = 0x7FFFFFFF00000000ull;
 int ofd_lock(int fd, short type, uint64_t off, uint64_t len, bool wait) {
-    if (off > uint64_t(LLONG_MAX)) return 0;  // beyond anything Linux can address: nothing to lock
+    if (off >= k_lock_limit) return 0;  // beyond any data Linux can address: nothing to lock
     struct flock fl {};
     fl.l_type = type;
     fl.l_whence = SEEK_SET;
     fl.l_start = off_t(off);
-    fl.l_len = len > uint64_t(LLONG_MAX) - off ? 0 : off_t(len);
+    fl.l_len = off_t(len > k_lock_limit - off ? k_lock_limit - off : len);
     return fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
 }
 

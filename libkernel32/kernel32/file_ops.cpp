@@ -39,8 +39,9 @@ using ProgressRoutine = DWORD(WINAPI*)(LARGE_INTEGER total, LARGE_INTEGER transf
                                        LARGE_INTEGER stream_transferred, DWORD stream, DWORD reason, HANDLE src,
                                        HANDLE dst, void* data);
 
-bool busy_for_delete(const struct stat& st) {
-    return S_ISREG(st.st_mode) && would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE);
+bool busy_for_delete(const std::string& path, const struct stat& st) {
+    return S_ISREG(st.st_mode) && (would_conflict(st.st_dev, st.st_ino, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE) ||
+                                   share_conflict_on_disk(path, USE_DELETE, USE_READ | USE_WRITE | USE_DELETE));
 }
 
 LARGE_INTEGER li(uint64_t v) {
@@ -59,10 +60,13 @@ DWORD copy_data(const std::string& src, const struct stat& sst, const std::strin
         if (fail_if_exists) return ERROR_FILE_EXISTS;
         if (S_ISDIR(dst_st.st_mode) || !(dst_st.st_mode & S_IWUSR)) return ERROR_ACCESS_DENIED;
         if (dst_st.st_dev == sst.st_dev && dst_st.st_ino == sst.st_ino) return ERROR_SHARING_VIOLATION;
-        if (S_ISREG(dst_st.st_mode) && would_conflict(dst_st.st_dev, dst_st.st_ino, USE_WRITE, USE_READ | USE_WRITE | USE_DELETE))
+        if (S_ISREG(dst_st.st_mode) &&
+            (would_conflict(dst_st.st_dev, dst_st.st_ino, USE_WRITE, USE_READ | USE_WRITE | USE_DELETE) ||
+             share_conflict_on_disk(dst, USE_WRITE, USE_READ | USE_WRITE | USE_DELETE)))
             return ERROR_SHARING_VIOLATION;
     }
-    if (S_ISREG(sst.st_mode) && would_conflict(sst.st_dev, sst.st_ino, USE_READ, USE_READ | USE_WRITE | USE_DELETE))
+    if (S_ISREG(sst.st_mode) && (would_conflict(sst.st_dev, sst.st_ino, USE_READ, USE_READ | USE_WRITE | USE_DELETE) ||
+                                 share_conflict_on_disk(src, USE_READ, USE_READ | USE_WRITE | USE_DELETE)))
         return ERROR_SHARING_VIOLATION;
     int in = open(src.c_str(), O_RDONLY | O_CLOEXEC);
     if (in < 0) return open_error(errno, src);
@@ -149,13 +153,13 @@ BOOL move_file(LPCWSTR from, LPCWSTR to, DWORD flags) {
     }
     auto dst = paths::to_linux_stat(wview(to));
     if (!dst) return fail(ERROR_PATH_NOT_FOUND);
-    if (busy_for_delete(src->st)) return fail(ERROR_SHARING_VIOLATION);
+    if (busy_for_delete(src->path, src->st)) return fail(ERROR_SHARING_VIOLATION);
     bool same_file = dst->exists && dst->st.st_dev == src->st.st_dev && dst->st.st_ino == src->st.st_ino;
     if (dst->exists && !same_file) {
         if (!(flags & MOVEFILE_REPLACE_EXISTING)) return fail(ERROR_ALREADY_EXISTS);
         if (S_ISDIR(dst->st.st_mode) || S_ISDIR(src->st.st_mode)) return fail(ERROR_ACCESS_DENIED);
         if (!(dst->st.st_mode & S_IWUSR)) return fail(ERROR_ACCESS_DENIED);  // a read-only target stays
-        if (busy_for_delete(dst->st)) return fail(ERROR_SHARING_VIOLATION);
+        if (busy_for_delete(dst->path, dst->st)) return fail(ERROR_SHARING_VIOLATION);
     }
     if (rename(src->path.c_str(), dst->path.c_str()) == 0) {
         paths::note_removed(src->path);
@@ -189,21 +193,21 @@ BOOL WINAPI CopyFileW(LPCWSTR from, LPCWSTR to, BOOL fail_if_exists) {
 }
 BOOL WINAPI CopyFileA(LPCSTR from, LPCSTR to, BOOL fail_if_exists) {
     if (!from || !to) return fail(ERROR_INVALID_PARAMETER);
-    return CopyFileW(ansi_to_wide(from).c_str(), ansi_to_wide(to).c_str(), fail_if_exists);
+    return CopyFileW(file_to_wide(from).c_str(), file_to_wide(to).c_str(), fail_if_exists);
 }
 BOOL WINAPI CopyFileExW(LPCWSTR from, LPCWSTR to, ProgressRoutine progress, void* data, BOOL* cancel, DWORD flags) {
     return copy_file(from, to, flags & COPY_FILE_FAIL_IF_EXISTS, progress, data, cancel);
 }
 BOOL WINAPI CopyFileExA(LPCSTR from, LPCSTR to, ProgressRoutine progress, void* data, BOOL* cancel, DWORD flags) {
     if (!from || !to) return fail(ERROR_INVALID_PARAMETER);
-    return CopyFileExW(ansi_to_wide(from).c_str(), ansi_to_wide(to).c_str(), progress, data, cancel, flags);
+    return CopyFileExW(file_to_wide(from).c_str(), file_to_wide(to).c_str(), progress, data, cancel, flags);
 }
 
 BOOL WINAPI MoveFileExW(LPCWSTR from, LPCWSTR to, DWORD flags) { return move_file(from, to, flags); }
 BOOL WINAPI MoveFileExA(LPCSTR from, LPCSTR to, DWORD flags) {
     if (!from) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string wto = to ? ansi_to_wide(to) : std::u16string();
-    return MoveFileExW(ansi_to_wide(from).c_str(), to ? wto.c_str() : nullptr, flags);
+    std::u16string wto = to ? file_to_wide(to) : std::u16string();
+    return MoveFileExW(file_to_wide(from).c_str(), to ? wto.c_str() : nullptr, flags);
 }
 BOOL WINAPI MoveFileW(LPCWSTR from, LPCWSTR to) { return move_file(from, to, MOVEFILE_COPY_ALLOWED); }
 BOOL WINAPI MoveFileA(LPCSTR from, LPCSTR to) { return MoveFileExA(from, to, MOVEFILE_COPY_ALLOWED); }
@@ -218,7 +222,7 @@ BOOL WINAPI ReplaceFileW(LPCWSTR replaced, LPCWSTR replacement, LPCWSTR backup, 
     if (!old_file || !new_file) return fail(ERROR_PATH_NOT_FOUND);
     if (!old_file->exists) return fail(missing_error(old_file->path));
     if (!new_file->exists) return fail(missing_error(new_file->path));
-    if (busy_for_delete(old_file->st) || busy_for_delete(new_file->st)) return fail(ERROR_SHARING_VIOLATION);
+    if (busy_for_delete(old_file->path, old_file->st) || busy_for_delete(new_file->path, new_file->st)) return fail(ERROR_SHARING_VIOLATION);
     if (backup) {
         auto b = paths::to_linux(wview(backup));
         if (!b) return fail(ERROR_PATH_NOT_FOUND);
@@ -236,8 +240,8 @@ BOOL WINAPI ReplaceFileW(LPCWSTR replaced, LPCWSTR replacement, LPCWSTR backup, 
 }
 BOOL WINAPI ReplaceFileA(LPCSTR replaced, LPCSTR replacement, LPCSTR backup, DWORD flags, void* x, void* y) {
     if (!replaced || !replacement) return fail(ERROR_INVALID_PARAMETER);
-    std::u16string b = backup ? ansi_to_wide(backup) : std::u16string();
-    return ReplaceFileW(ansi_to_wide(replaced).c_str(), ansi_to_wide(replacement).c_str(), backup ? b.c_str() : nullptr,
+    std::u16string b = backup ? file_to_wide(backup) : std::u16string();
+    return ReplaceFileW(file_to_wide(replaced).c_str(), file_to_wide(replacement).c_str(), backup ? b.c_str() : nullptr,
                         flags, x, y);
 }
 

@@ -137,7 +137,7 @@ void fill(const FindEntry& e, WIN32_FIND_DATAA* fd) {
     fill(e, &w);
     std::memcpy(fd, &w, offsetof(WIN32_FIND_DATAA, cFileName));
     std::memset(fd->cFileName, 0, sizeof fd->cFileName + sizeof fd->cAlternateFileName);
-    std::string a = wide_to_ansi(e.name);
+    std::string a = wide_to_file(e.name);
     std::memcpy(fd->cFileName, a.data(), std::min<size_t>(a.size(), 259));
 }
 
@@ -177,7 +177,7 @@ HANDLE WINAPI FindFirstFileA(LPCSTR spec, WIN32_FIND_DATAA* fd) {
         set_last_error(ERROR_FILE_NOT_FOUND);
         return INVALID_HANDLE_VALUE;
     }
-    return find_first(ansi_to_wide(spec), fd);
+    return find_first(file_to_wide(spec), fd);
 }
 // FindExInfoStandard/Basic (the short name is empty either way) and name matching; the other
 // search operations (directories only, devices) are refused.

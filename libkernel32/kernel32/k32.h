@@ -30,7 +30,7 @@ constexpr DWORD ERROR_SUCCESS = 0, ERROR_INVALID_FUNCTION = 1, ERROR_FILE_NOT_FO
                 ERROR_MOD_NOT_FOUND = 126, ERROR_PROC_NOT_FOUND = 127, ERROR_DIR_NOT_EMPTY = 145,
                 ERROR_BAD_PATHNAME = 161, ERROR_BUSY = 170, ERROR_ALREADY_EXISTS = 183, ERROR_ENVVAR_NOT_FOUND = 203,
                 ERROR_FILENAME_EXCED_RANGE = 206, ERROR_MORE_DATA = 234, ERROR_NO_MORE_ITEMS = 259,
-                ERROR_DIRECTORY = 267, ERROR_BUFFER_OVERFLOW = 111, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
+                ERROR_DIRECTORY = 267, ERROR_BUFFER_OVERFLOW = 111, ERROR_NO_DATA = 232, ERROR_IO_INCOMPLETE = 996, ERROR_INVALID_ADDRESS = 487, ERROR_NO_UNICODE_TRANSLATION = 1113,
                 ERROR_INVALID_FLAGS = 1004, ERROR_NOT_FOUND = 1168, ERROR_NEGATIVE_SEEK = 131,
                 ERROR_SEEK_ON_DEVICE = 132, ERROR_INVALID_USER_BUFFER = 1784, ERROR_IO_PENDING = 997,
                 ERROR_NOACCESS = 998, ERROR_BAD_EXE_FORMAT = 193, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
@@ -51,7 +51,7 @@ inline BOOL fail(DWORD e) {
 // Handle values are multiples of 4, as on Windows. Pseudo-handles: -1 current process,
 // -2 current thread. Lock rule: the table has its own mutex; objects are shared_ptr so that a
 // handle closed by one thread stays alive for a call in progress on another.
-enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Other };
+enum class ObjectKind { File, Process, Thread, Event, Mutex, Semaphore, Timer, CompletionPort, Console, Other };
 
 struct KObject {
     explicit KObject(ObjectKind k) : kind(k) {}
@@ -155,12 +155,28 @@ char* command_line_a();
 char16_t* command_line_w();
 uint32_t current_thread_id();
 
+// ---- console control events (console_ctrl.cpp)
+BOOL WINAPI SetConsoleCtrlHandler(BOOL(WINAPI* handler)(DWORD), BOOL add);
+// An event from the console (conhost): runs the handlers on a new thread, or the default action.
+void deliver_console_ctrl_event(DWORD event);
+
+// ---- console handles (console.cpp): CONIN$/CONOUT$ and the std handles of a console process.
+bool is_console_handle(HANDLE h);
+BOOL console_read_file(HANDLE h, void* buf, DWORD n, DWORD* read);
+BOOL console_write_file(HANDLE h, const void* buf, DWORD n, DWORD* written);
+// CreateFile on "CONIN$", "CONOUT$" or "CON": a console handle (starting a headless conhost when the
+// process has no console). Returns false when the name is not a console name.
+bool console_create_file(std::u16string_view name, DWORD access, HANDLE& out);
+
 // ---- code pages (nls.cpp) ---------------------------------------------------------------------
 UINT ansi_code_page();
 UINT oem_code_page();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);
+// The same for file names in the *A file functions: ANSI, or OEM after SetFileApisToOEM.
+std::u16string file_to_wide(const char* s, size_t n = std::string::npos);
+std::string wide_to_file(std::u16string_view w);
 
 // ---- FILETIME (time.cpp): 100 ns units since 1601-01-01 UTC.
 FILETIME filetime_of(const struct timespec& t);

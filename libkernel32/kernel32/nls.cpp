@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -184,29 +185,44 @@ std::optional<std::u16string> iconv_to_wide(UINT cp, const char* s, size_t n) {
 UINT ansi_code_page() { return g_acp; }
 UINT oem_code_page() { return g_oemcp; }
 
-std::u16string ansi_to_wide(const char* s, size_t n) {
+namespace {
+std::u16string narrow_to_wide(UINT cp, const char* s, size_t n) {
     if (!s) return {};
     if (n == std::string::npos) n = std::strlen(s);
     if (all_ascii(s, n)) return std::u16string(s, s + n);
-    if (g_acp == CP_UTF8) return utf8_to_utf16(std::string_view(s, n));
-    const SingleByteTable* t = single_byte(g_acp);
+    if (cp == CP_UTF8) return utf8_to_utf16(std::string_view(s, n));
+    const SingleByteTable* t = single_byte(cp);
     std::u16string w(n, 0);
     for (size_t i = 0; i < n; i++) w[i] = t->to_wide[static_cast<uint8_t>(s[i])];
     return w;
 }
 
-std::string wide_to_ansi(std::u16string_view w) {
+std::string wide_to_narrow(UINT cp, std::u16string_view w) {
     if (all_ascii(w.data(), w.size())) return std::string(w.begin(), w.end());
-    if (g_acp == CP_UTF8) return utf16_to_utf8(w);
-    const SingleByteTable* t = single_byte(g_acp);
+    if (cp == CP_UTF8) return utf16_to_utf8(w);
+    const SingleByteTable* t = single_byte(cp);
     std::string s(w.size(), 0);
     for (size_t i = 0; i < w.size(); i++) {
         auto it = t->to_byte.find(w[i]);
-        int fit = it == t->to_byte.end() ? best_fit(g_acp, w[i]) : it->second;
+        int fit = it == t->to_byte.end() ? best_fit(cp, w[i]) : it->second;
         s[i] = fit < 0 ? '?' : char(fit);
     }
     return s;
 }
+
+// SetFileApisToOEM: file names in the *A file functions use the OEM code page from then on.
+std::atomic<bool> g_file_apis_oem{false};
+UINT file_api_cp() { return g_file_apis_oem.load(std::memory_order_relaxed) ? g_oemcp : g_acp; }
+}  // namespace
+
+std::u16string ansi_to_wide(const char* s, size_t n) { return narrow_to_wide(g_acp, s, n); }
+std::string wide_to_ansi(std::u16string_view w) { return wide_to_narrow(g_acp, w); }
+std::u16string file_to_wide(const char* s, size_t n) { return narrow_to_wide(file_api_cp(), s, n); }
+std::string wide_to_file(std::u16string_view w) { return wide_to_narrow(file_api_cp(), w); }
+
+void WINAPI SetFileApisToOEM() { g_file_apis_oem = true; }
+void WINAPI SetFileApisToANSI() { g_file_apis_oem = false; }
+BOOL WINAPI AreFileApisANSI() { return !g_file_apis_oem; }
 
 UINT WINAPI GetACP() { return g_acp; }
 UINT WINAPI GetOEMCP() { return g_oemcp; }
@@ -377,6 +393,7 @@ BOOL WINAPI GetCPInfo(UINT cp, CPINFO* info) {
 }
 
 WR_EXPORT_PART(kernel32_nls,
+    WR_EXPORT(SetFileApisToOEM), WR_EXPORT(SetFileApisToANSI), WR_EXPORT(AreFileApisANSI),
     WR_EXPORT(GetACP),
     WR_EXPORT(GetOEMCP),
     WR_EXPORT(IsValidCodePage),

@@ -148,7 +148,10 @@ void* thread_main(void* arg) {
 }
 
 void finish_thread(ThreadObject* t, DWORD code) {
-    if (!t->terminate) loader::notify_threads(DLL_THREAD_DETACH);  // TerminateThread notifies no DLL
+    if (!t->terminate) {
+        fls_thread_exit();  // the FLS callbacks of this thread, then DLL_THREAD_DETACH
+        loader::notify_threads(DLL_THREAD_DETACH);  // TerminateThread notifies no DLL
+    }
     named::thread_exiting();  // named mutexes it owns become abandoned
     if (csrss::Session* s = session()) (void)s->thread_exit(t->tid, code);
     std::shared_ptr<ThreadObject> keep;

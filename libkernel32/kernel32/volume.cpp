@@ -59,7 +59,7 @@ bool linux_dir_of(LPCWSTR path, std::string& out) {
     return true;
 }
 
-std::u16string to_wide_buffer_a(const char* s) { return s ? ansi_to_wide(s) : std::u16string(); }
+std::u16string to_wide_buffer_a(const char* s) { return s ? file_to_wide(s) : std::u16string(); }
 }  // namespace
 
 DWORD WINAPI GetLogicalDrives() { return (1u << 2) | (1u << 25); }
@@ -82,7 +82,7 @@ DWORD WINAPI GetLogicalDriveStringsA(DWORD len, LPSTR buf) {
 UINT WINAPI GetDriveTypeW(LPCWSTR root) { return drive_of_root(root) ? DRIVE_FIXED : DRIVE_NO_ROOT_DIR; }
 UINT WINAPI GetDriveTypeA(LPCSTR root) {
     if (!root) return GetDriveTypeW(nullptr);
-    return GetDriveTypeW(ansi_to_wide(root).c_str());
+    return GetDriveTypeW(file_to_wide(root).c_str());
 }
 
 BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR dir, ULARGE_INTEGER* avail, ULARGE_INTEGER* total, ULARGE_INTEGER* free_total) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 #include <algorithm>
 #include <mutex>
@@ -94,8 +95,16 @@ int CDECL _wopen(const char16_t* name, int oflag, ...);
 int CDECL _close(int fd);
 int64_t CDECL _lseeki64(int fd, int64_t off, int whence);
 void unlock_file(FILE* f);
+// Formatted I/O on a stream, shared by msvcrt's and ucrtbase's entry points (stdio.cpp): the
+// formatted text written under the stream's lock (characters written, or -1), and scanf over it.
+struct WinArgs;
+int put_string(FILE* f, const std::string& s);
+int put_wstring(FILE* f, const std::u16string& s);  // through fputwc: text mode converts
+int scan_stream(FILE* f, const char* fmt, WinArgs& args);
+int scan_wstream(FILE* f, const char16_t* fmt, WinArgs& args);
 
 // ---- start-up data (startup.cpp)
+long seh_filter(DWORD exception_code);  // structured exception -> C signal handler
 extern int g_app_type;
 extern int* p_fmode;
 inline int* p_fmode_value() { return p_fmode; }
@@ -148,5 +157,32 @@ char16_t* CDECL _wgetenv(const char16_t* name);
 char* CDECL getenv(const char* name);
 int CDECL _wunlink(const char16_t* path);
 char* CDECL tmpnam(char* buf);
+
+// The counted "_s" printf rule (_vsnprintf_s, and the UCRT's __stdio_common_vsnprintf_s): at most
+// `count` characters (all with _TRUNCATE), always NUL-terminated; output that does not fit the
+// buffer is an error (buffer emptied, ERANGE, -1) unless _TRUNCATE was given, in which case what fits
+// is kept and the result is -1. `r` is the formatter's result for `s`.
+template <typename C>
+int secure_copy(C* buf, size_t size, size_t count, const std::basic_string<C>& s, int r) {
+    constexpr size_t TRUNCATE_ = size_t(-1);
+    if (!buf || !size) return set_errno(EINVAL_), -1;
+    if (r < 0) {
+        buf[0] = 0;
+        return r;
+    }
+    size_t len = s.size(), limit = count == TRUNCATE_ ? len : std::min(len, count);
+    if (limit > size - 1) {
+        if (count == TRUNCATE_) {
+            std::memcpy(buf, s.data(), (size - 1) * sizeof(C));
+            buf[size - 1] = 0;
+            return -1;
+        }
+        buf[0] = 0;
+        return set_errno(ERANGE_), -1;
+    }
+    std::memcpy(buf, s.data(), limit * sizeof(C));
+    buf[limit] = 0;
+    return limit < len ? -1 : int(len);
+}
 
 }  // namespace winrun::crt

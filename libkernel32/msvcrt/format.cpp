@@ -11,6 +11,9 @@
 #include <atomic>
 #include <charconv>
 #include <climits>
+#include <cmath>
+#include <cstdio>
+#include <string>
 #include <cstdlib>
 #include <cstring>
 #include <locale.h>
@@ -34,11 +37,20 @@ uint32_t unit(char16_t c) { return c; }
 // printf
 // ---------------------------------------------------------------------------------------------
 
+// What differs between the two DLLs' printf (see format.h); msvcrt's defaults.
+struct Flavor {
+    bool ucrt = false;
+    bool two_digit_exp = false;
+    bool legacy_wide = true;
+    bool msvcrt_nonfinite = true;
+};
+
 struct Spec {
     bool left = false, plus = false, space = false, alt = false, zero = false;
     int64_t width = 0;
     int precision = -1;
     bool h = false;    // 'h' / 'hh' (msvcrt: both mean short)
+    bool hh = false;   // 'hh' in the UCRT: char
     bool l = false;    // single 'l' (32-bit long; wide for strings/chars)
     bool w = false;    // 'w' (wide for strings/chars)
     bool i64 = false;  // ll, I64, I, j, z, t
@@ -103,6 +115,14 @@ void format_integer(Sink<CharT>& o, Spec s, uint64_t raw) {
         if (is_signed && static_cast<int64_t>(raw) < 0) {
             negative = true;
             mag = 0 - raw;
+        }
+    } else if (s.hh) {
+        if (is_signed) {
+            const int64_t v = static_cast<int8_t>(static_cast<uint8_t>(raw));
+            negative = v < 0;
+            mag = static_cast<uint64_t>(negative ? -v : v);
+        } else {
+            mag = raw & 0xFFu;
         }
     } else if (s.h) {
         if (is_signed) {
@@ -398,15 +418,71 @@ void format_float(Sink<CharT>& o, const Spec& s, double v, bool two_digit_exp) {
     emit_ascii(o, s, prefix, prefix_len, body, n);
 }
 
+// The UCRT's %e/%f/%g: the exact decimal value, correctly rounded (glibc's conversion does exactly
+// that in the default rounding mode), exponents of at least two digits (three with
+// LEGACY_THREE_DIGIT_EXPONENTS), and its own spelling of infinities and NaNs. %a stays msvcrt's.
+template <typename CharT>
+void format_float_ucrt(Sink<CharT>& o, const Spec& s, double v, const Flavor& fl) {
+    const char t = s.type;
+    const char lower_t = static_cast<char>(t | 0x20);
+    const uint64_t bits = std::bit_cast<uint64_t>(v);
+    if (lower_t == 'a' || (!std::isfinite(v) && fl.msvcrt_nonfinite)) {
+        Spec ms = s;
+        if (t == 'F') ms.type = 'f';
+        format_float(o, ms, v, fl.two_digit_exp);
+        return;
+    }
+    const bool upper = (t == 'E' || t == 'G' || t == 'F');
+    const bool negative = (bits >> 63) != 0;
+    char prefix[2];
+    size_t prefix_len = 0;
+    if (negative) prefix[prefix_len++] = '-';
+    else if (s.plus) prefix[prefix_len++] = '+';
+    else if (s.space) prefix[prefix_len++] = ' ';
+    if (!std::isfinite(v)) {
+        const char* word;
+        if (std::isinf(v)) word = upper ? "INF" : "inf";
+        else if (bits == 0xFFF8000000000000ull) word = upper ? "NAN(IND)" : "nan(ind)";  // the default NaN
+        else if (!(bits & (uint64_t{1} << 51))) word = upper ? "NAN(SNAN)" : "nan(snan)";
+        else word = upper ? "NAN" : "nan";
+        Spec ns = s;
+        ns.zero = false;  // never zero-padded
+        emit_ascii(o, ns, prefix, prefix_len, word, std::strlen(word));
+        return;
+    }
+    const int precision = s.precision < 0 ? 6 : std::min(s.precision, 100000);
+    char conv[8];
+    size_t c = 0;
+    conv[c++] = '%';
+    if (s.alt) conv[c++] = '#';
+    conv[c++] = '.';
+    conv[c++] = '*';
+    conv[c++] = lower_t;
+    conv[c] = 0;
+    const double mag = negative ? -v : v;
+    const int need = std::snprintf(nullptr, 0, conv, precision, mag);
+    std::string body(static_cast<size_t>(need) + 1, '\0');
+    std::snprintf(body.data(), body.size(), conv, precision, mag);
+    body.resize(static_cast<size_t>(need));
+    const size_t e = body.find('e');
+    if (e != std::string::npos) {
+        // glibc writes "e+05"; the legacy option wants three digits.
+        if (!fl.two_digit_exp && body.size() - e - 2 < 3) body.insert(e + 2, 3 - (body.size() - e - 2), '0');
+        if (upper) body[e] = 'E';
+    }
+    emit_ascii(o, s, prefix, prefix_len, body.data(), body.size());
+}
+
 // ---- characters and strings ------------------------------------------------------------------
 
 // Legacy msvcrt rule: %s/%c are the function's own width, %S/%C the other one; 'w' or a single 'l'
 // forces wide, 'h' forces narrow ('w'/'l' win over 'h'; "ll" does not count as 'l').
-bool arg_is_wide(const Spec& s, bool api_wide) {
+// UCRT without LEGACY_WIDE_SPECIFIERS (C99): %s/%c are narrow in both families, %S/%C wide.
+bool arg_is_wide(const Spec& s, bool api_wide, bool legacy_wide) {
     if (s.w || s.l) return true;
     if (s.h) return false;
     const bool swapped = (s.type == 'S' || s.type == 'C');
-    return api_wide != swapped;
+    return (api_wide && legacy_wide) != swapped;
 }
 
 template <typename CharT>
@@ -544,9 +620,17 @@ bool is_int_type(CharT c) {
 // prefix is not acceptable here ('I', 'z' or 't' not followed by what they need); the caller then
 // prints the prefix letter literally.
 template <typename CharT>
-bool parse_size(const CharT*& p, Spec& s) {
+bool parse_size(const CharT*& p, Spec& s, bool ucrt) {
     switch (unit(*p)) {
-    case 'h': s.h = true; ++p; return true;
+    case 'h':
+        if (ucrt && unit(p[1]) == 'h') {
+            s.hh = true;
+            p += 2;
+            return true;
+        }
+        s.h = true;
+        ++p;
+        return true;
     case 'l':
         if (unit(p[1]) == 'l') {  // "ll": 64-bit (msvcrt.dll since Vista)
             s.i64 = true;
@@ -597,10 +681,10 @@ int64_t clamp_accumulate(int64_t value, uint32_t digit) {
 }
 
 template <typename CharT>
-int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args) {
+int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args, const Flavor& fl) {
     constexpr bool kWideApi = sizeof(CharT) == 2;
     Sink<CharT> o(str);
-    const bool two_digit_exp = (g_output_format.load(std::memory_order_relaxed) & kTwoDigitExponent) != 0;
+    const bool two_digit_exp = fl.two_digit_exp;
     {
         size_t len = 0;
         while (fmt[len]) ++len;
@@ -623,7 +707,8 @@ int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args) 
         for (;;) {
             const uint32_t c = unit(*p);
             if (c == 0) return static_cast<int>(o.written());  // truncated directive prints nothing
-            const CharClass cls = classify(c);
+            CharClass cls = classify(c);
+            if (fl.ucrt && c == 'F') cls = CharClass::type;  // msvcrt: a size prefix; UCRT: upper-case %f
             bool accepted = true;
 
             if (cls == CharClass::type) {
@@ -641,10 +726,10 @@ int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args) 
                     format_integer(o, s, args.next());
                     break;
                 case 'c': case 'C':
-                    format_char(o, s, args.next(), arg_is_wide(s, kWideApi));
+                    format_char(o, s, args.next(), arg_is_wide(s, kWideApi, fl.legacy_wide));
                     break;
                 case 's': case 'S':
-                    r = format_string(o, s, args.next(), arg_is_wide(s, kWideApi));
+                    r = format_string(o, s, args.next(), arg_is_wide(s, kWideApi, fl.legacy_wide));
                     break;
                 case 'Z':
                     r = format_counted_string(o, s, args.next());
@@ -667,7 +752,8 @@ int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args) 
                     break;
                 }
                 default:  // e E f g G a A (L changes nothing: long double is double)
-                    format_float(o, s, args.next_double(), two_digit_exp);
+                    if (fl.ucrt) format_float_ucrt(o, s, args.next_double(), fl);
+                    else format_float(o, s, args.next_double(), two_digit_exp);
                     break;
                 }
                 if (r < 0) return -1;
@@ -676,7 +762,7 @@ int printf_impl(std::basic_string<CharT>& str, const CharT* fmt, WinArgs& args) 
             }
 
             if (cls == CharClass::size) {
-                if (!parse_size(p, s)) {
+                if (!parse_size(p, s, fl.ucrt)) {
                     accepted = false;
                 } else {
                     st = State::size;
@@ -1201,12 +1287,36 @@ done:
 }  // namespace
 
 // A NULL format is an invalid parameter in msvcrt: -1 (EINVAL), nothing produced or read.
+namespace {
+Flavor msvcrt_flavor() {
+    Flavor f;
+    f.two_digit_exp = (g_output_format.load(std::memory_order_relaxed) & kTwoDigitExponent) != 0;
+    return f;
+}
+Flavor ucrt_flavor(uint64_t options) {
+    Flavor f;
+    f.ucrt = true;
+    f.two_digit_exp = !(options & kUcrtLegacyThreeDigitExponents);
+    f.legacy_wide = (options & kUcrtLegacyWideSpecifiers) != 0;
+    f.msvcrt_nonfinite = (options & kUcrtLegacyMsvcrtCompatibility) != 0;
+    return f;
+}
+}  // namespace
+
 int format_printf(std::string& out, const char* fmt, WinArgs& args) {
-    return fmt ? printf_impl(out, fmt, args) : -1;
+    return fmt ? printf_impl(out, fmt, args, msvcrt_flavor()) : -1;
 }
 
 int format_wprintf(std::u16string& out, const char16_t* fmt, WinArgs& args) {
-    return fmt ? printf_impl(out, fmt, args) : -1;
+    return fmt ? printf_impl(out, fmt, args, msvcrt_flavor()) : -1;
+}
+
+int format_printf_ucrt(std::string& out, const char* fmt, WinArgs& args, uint64_t options) {
+    return fmt ? printf_impl(out, fmt, args, ucrt_flavor(options)) : -1;
+}
+
+int format_wprintf_ucrt(std::u16string& out, const char16_t* fmt, WinArgs& args, uint64_t options) {
+    return fmt ? printf_impl(out, fmt, args, ucrt_flavor(options)) : -1;
 }
 
 int scan_format(ScanSource& in, const char* fmt, WinArgs& args) { return fmt ? scan_impl(in, fmt, args) : -1; }

@@ -27,6 +27,23 @@ struct WinArgs {
 // errno to EINVAL (for %n) or EILSEQ (for the conversion failure) as msvcrt does; this engine
 // touches no global state besides the two knobs declared below.
 int format_printf(std::string& out, const char* fmt, WinArgs& args);
+
+// The Universal CRT's printf (ucrtbase.dll's __stdio_common_* entry points) is the same engine with
+// the differences the UCRT has from the system msvcrt.dll switched on. `ucrt_options` is the
+// options word those entry points take (the _CRT_INTERNAL_PRINTF_* bits below).
+//  - exponents have at least two digits ("1e+05") unless LEGACY_THREE_DIGIT_EXPONENTS;
+//  - %e/%f/%g print the exact decimal value of the double, correctly rounded (ties to even), not
+//    msvcrt's 17 significant digits;
+//  - infinities and NaNs print as "inf", "nan", "-nan(ind)", "nan(snan)" ("INF" ... for %E/%F/%G)
+//    unless LEGACY_MSVCRT_COMPATIBILITY, which keeps msvcrt's "1.#INF" forms;
+//  - in the wide functions %s/%c take narrow arguments (C99; %ls/%lc wide) unless
+//    LEGACY_WIDE_SPECIFIERS, which keeps msvcrt's "own width" rule; %S/%C are always the opposite;
+//  - 'hh' is char-sized, %F is a conversion of its own.
+constexpr uint64_t kUcrtLegacyVsprintfNullTermination = 0x1, kUcrtStandardSnprintf = 0x2,
+                   kUcrtLegacyWideSpecifiers = 0x4, kUcrtLegacyMsvcrtCompatibility = 0x8,
+                   kUcrtLegacyThreeDigitExponents = 0x10;
+int format_printf_ucrt(std::string& out, const char* fmt, WinArgs& args, uint64_t ucrt_options);
+int format_wprintf_ucrt(std::u16string& out, const char16_t* fmt, WinArgs& args, uint64_t ucrt_options);
 // Wide variant (wprintf family): WCHAR is char16_t. In wide functions %s/%c take wide strings/chars,
 // %S/%C narrow ones (and %hs/%ls etc. force width); in narrow functions it is the reverse.
 int format_wprintf(std::u16string& out, const char16_t* fmt, WinArgs& args);

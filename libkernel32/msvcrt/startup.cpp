@@ -308,6 +308,22 @@ const SigHandler SIG_ERR_ = reinterpret_cast<SigHandler>(-1LL);
 const SigHandler SIG_IGN_ = reinterpret_cast<SigHandler>(1LL);
 }  // namespace
 
+// SIGINT and SIGBREAK arrive as console control events (Ctrl+C, Ctrl+Break): msvcrt installs one
+// console control handler that turns them into calls of the signal() handlers.
+namespace {
+BOOL WINAPI ctrl_to_signal(DWORD event) {
+    int sig = event == 0 ? SIGINT_ : event == 1 ? SIGBREAK_ : 0;
+    if (!sig) return FALSE;
+    SigHandler h = g_sig[sig];
+    if (!h) return FALSE;  // SIG_DFL: the default handler ends the process
+    if (h != SIG_IGN_) {
+        g_sig[sig] = nullptr;  // reset to SIG_DFL before the call, as msvcrt does
+        h(sig);
+    }
+    return TRUE;
+}
+}  // namespace
+
 SigHandler CDECL signal(int sig, SigHandler h) {
     if (!valid_signal(sig) || h == reinterpret_cast<SigHandler>(2) /* SIG_SGE */ ||
         h == reinterpret_cast<SigHandler>(3) /* SIG_ACK */) {
@@ -315,6 +331,10 @@ SigHandler CDECL signal(int sig, SigHandler h) {
         return SIG_ERR_;
     }
     if (sig == SIGABRT_COMPAT_) sig = SIGABRT_;
+    if ((sig == SIGINT_ || sig == SIGBREAK_) && h) {
+        static std::once_flag once;
+        std::call_once(once, [] { k32::SetConsoleCtrlHandler(ctrl_to_signal, TRUE); });
+    }
     SigHandler old = g_sig[sig];
     g_sig[sig] = h;
     return old;
@@ -328,6 +348,41 @@ SigHandler CDECL signal(int sig, SigHandler h) {
     (void)!::write(2, msg, sizeof msg - 1);
     g_no_flush_at_detach = true;
     k32::exit_process(3);
+}
+
+// _XcptFilter: the filter of the __except that MSVC's start-up code puts around main. An exception
+// that maps to a C signal whose handler was installed with signal() goes to that handler and
+// execution continues; SIG_IGN continues at once; anything else is UnhandledExceptionFilter's.
+}  // namespace winrun::crt
+namespace winrun::k32 {
+LONG WINAPI UnhandledExceptionFilter(EXCEPTION_POINTERS* p);
+}
+namespace winrun::crt {
+int CDECL _XcptFilter(DWORD code, EXCEPTION_POINTERS* ptrs) {
+    int sig = 0, fpe = 0;
+    switch (code) {
+    case STATUS_ACCESS_VIOLATION: sig = SIGSEGV_; break;
+    case STATUS_ILLEGAL_INSTRUCTION:
+    case 0xC0000096:  // STATUS_PRIVILEGED_INSTRUCTION
+        sig = SIGILL_;
+        break;
+    // The floating-point statuses and msvcrt's _FPE_* sub-codes passed as the handler's 2nd argument.
+    case 0xC000008D: sig = SIGFPE_, fpe = 0x82; break;  // denormal operand
+    case 0xC000008E: sig = SIGFPE_, fpe = 0x83; break;  // divide by zero
+    case 0xC000008F: sig = SIGFPE_, fpe = 0x86; break;  // inexact result
+    case 0xC0000090: sig = SIGFPE_, fpe = 0x81; break;  // invalid operation
+    case 0xC0000091: sig = SIGFPE_, fpe = 0x84; break;  // overflow
+    case 0xC0000092: sig = SIGFPE_, fpe = 0x8A; break;  // stack check
+    case 0xC0000093: sig = SIGFPE_, fpe = 0x85; break;  // underflow
+    default: break;
+    }
+    SigHandler h = sig ? g_sig[sig] : nullptr;
+    if (!h) return k32::UnhandledExceptionFilter(ptrs);
+    if (h == SIG_IGN_) return -1;  // EXCEPTION_CONTINUE_EXECUTION
+    g_sig[sig] = nullptr;          // reset to SIG_DFL before the call, as msvcrt does
+    if (sig == SIGFPE_) reinterpret_cast<void(CDECL*)(int, int)>(reinterpret_cast<void*>(h))(sig, fpe);
+    else h(sig);
+    return -1;
 }
 
 int CDECL raise(int sig) {
@@ -346,6 +401,27 @@ int CDECL raise(int sig) {
     g_sig[sig] = nullptr;  // reset to SIG_DFL before the call, as msvcrt does
     h(sig);
     return 0;
+}
+
+// The filter the start-up code puts around main (msvcrt's _XcptFilter, the UCRT's _seh_filter_exe):
+// a hardware exception becomes the C signal it corresponds to. With no handler (SIG_DFL) the search
+// goes on; SIG_IGN continues execution; a handler is reset to SIG_DFL, called, and execution
+// continues.
+long seh_filter(DWORD code) {
+    int sig;
+    switch (code) {
+    case 0xC0000005: sig = SIGSEGV_; break;  // access violation
+    case 0xC000001D: case 0xC0000096: sig = SIGILL_; break;  // illegal / privileged instruction
+    case 0xC000008D: case 0xC000008E: case 0xC000008F: case 0xC0000090: case 0xC0000091: case 0xC0000092:
+    case 0xC0000093: case 0xC00002B4: case 0xC00002B5: sig = SIGFPE_; break;
+    default: return 0;  // EXCEPTION_CONTINUE_SEARCH
+    }
+    SigHandler h = g_sig[sig];
+    if (!h) return 0;
+    if (h == SIG_IGN_) return -1;  // EXCEPTION_CONTINUE_EXECUTION
+    g_sig[sig] = nullptr;
+    h(sig);
+    return -1;
 }
 
 [[noreturn]] void CDECL abort() {
@@ -394,7 +470,7 @@ WR_EXPORT_PART(msvcrt_startup,
     WR_EXPORT(__p___wargv), WR_EXPORT(__p__acmdln), WR_EXPORT(__p__wcmdln), WR_EXPORT(__p__fmode),
     WR_EXPORT(__p__commode), WR_EXPORT(_errno), WR_EXPORT(__doserrno), WR_EXPORT(_onexit), WR_EXPORT(atexit),
     WR_EXPORT(__dllonexit), WR_EXPORT(_cexit), WR_EXPORT(_c_exit), WR_EXPORT(exit), WR_EXPORT(_exit),
-    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(_lock),
+    WR_EXPORT(signal), WR_EXPORT(raise), WR_EXPORT(_XcptFilter), WR_EXPORT(abort), WR_EXPORT(_amsg_exit), WR_EXPORT(_lock),
     WR_EXPORT(_unlock));
 
 }  // namespace winrun::crt

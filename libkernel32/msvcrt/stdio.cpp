@@ -475,13 +475,13 @@ void CDECL rewind(FILE* f) {
 }
 
 // ---- formatted output --------------------------------------------------------------------------------
-namespace {
 int put_string(FILE* f, const std::string& s) {
     Locked l(f);
     for (char c : s)
         if (putc_nolock(static_cast<unsigned char>(c), f) == CRT_EOF) return -1;
     return int(s.size());
 }
+namespace {
 // msvcrt's _vsnprintf: writes at most n chars; NUL-terminates only when there is room; returns -1
 // when the output did not fit.
 int bounded_copy(char* buf, size_t n, const std::string& s, int r) {
@@ -567,10 +567,13 @@ int CDECL vfwprintf(FILE* f, const char16_t* fmt, __builtin_ms_va_list ap) {
     WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
     int r = format_wprintf(out, fmt, a);
     if (r < 0) return r;
+    return put_wstring(f, out);
+}
+int put_wstring(FILE* f, const std::u16string& s) {
     Locked l(f);
-    for (char16_t c : out)
+    for (char16_t c : s)
         if (fputwc_nolock(c, f) == 0xFFFF) return -1;
-    return r;
+    return int(s.size());
 }
 
 int CDECL fwprintf(FILE* f, const char16_t* fmt, ...) {
@@ -659,13 +662,16 @@ int CDECL sscanf(const char* s, const char* fmt, ...) {
     __builtin_ms_va_end(ap);
     return r;
 }
+int scan_stream(FILE* f, const char* fmt, WinArgs& args) {
+    Locked l(f);
+    StreamSource src(f);
+    return scan_format(src, fmt, args);
+}
 int CDECL fscanf(FILE* f, const char* fmt, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, fmt);
-    Locked l(f);
-    StreamSource src(f);
     WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
-    int r = scan_format(src, fmt, a);
+    int r = scan_stream(f, fmt, a);
     __builtin_ms_va_end(ap);
     return r;
 }
@@ -686,31 +692,6 @@ int CDECL scanf(const char* fmt, ...) {
 // _vsnprintf_s: at most `count` characters (all with _TRUNCATE), always NUL-terminated; output that
 // does not fit the buffer is an error (buffer emptied, ERANGE, -1) unless _TRUNCATE was given, in
 // which case what fits is kept and the result is -1.
-namespace {
-template <typename C>
-int secure_copy(C* buf, size_t size, size_t count, const std::basic_string<C>& s, int r) {
-    constexpr size_t TRUNCATE_ = size_t(-1);
-    if (!buf || !size) return set_errno(EINVAL_), -1;
-    if (r < 0) {
-        buf[0] = 0;
-        return r;
-    }
-    size_t len = s.size(), limit = count == TRUNCATE_ ? len : std::min(len, count);
-    if (limit > size - 1) {
-        if (count == TRUNCATE_) {
-            std::memcpy(buf, s.data(), (size - 1) * sizeof(C));
-            buf[size - 1] = 0;
-            return -1;
-        }
-        buf[0] = 0;
-        return set_errno(ERANGE_), -1;
-    }
-    std::memcpy(buf, s.data(), limit * sizeof(C));
-    buf[limit] = 0;
-    return limit < len ? -1 : int(len);
-}
-}  // namespace
-
 int CDECL _vsnprintf_s(char* buf, size_t size, size_t count, const char* fmt, __builtin_ms_va_list ap) {
     if (!fmt) return set_errno(EINVAL_), -1;
     std::string out;
@@ -1112,13 +1093,16 @@ int CDECL swscanf(const char16_t* s, const char16_t* fmt, ...) {
     __builtin_ms_va_end(ap);
     return r;
 }
+int scan_wstream(FILE* f, const char16_t* fmt, WinArgs& args) {
+    Locked l(f);
+    WStreamSource src(f);
+    return scan_wformat(src, fmt, args);
+}
 int CDECL fwscanf(FILE* f, const char16_t* fmt, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, fmt);
-    Locked l(f);
-    WStreamSource src(f);
     WinArgs a{reinterpret_cast<const uint64_t*>(ap)};
-    int r = scan_wformat(src, fmt, a);
+    int r = scan_wstream(f, fmt, a);
     __builtin_ms_va_end(ap);
     return r;
 }

@@ -2,11 +2,14 @@
 #include "builtin/builtin.h"
 
 namespace winrun::k32 {
-extern const builtin::ExportPart ntdll_version, ntdll_exception, ntdll_c_specific_handler;
+extern const builtin::ExportPart ntdll_version, ntdll_exception, ntdll_c_specific_handler, ntdll_status;
+}
+namespace winrun::ntdll {
+extern const winrun::builtin::ExportPart ntdll_nt_file;
 }
 
 namespace winrun::builtin {
 static const ExportPart* const k_ntdll_parts[] = {&winrun::k32::ntdll_version, &winrun::k32::ntdll_exception,
-                                                  &winrun::k32::ntdll_c_specific_handler};
+                                                  &winrun::k32::ntdll_c_specific_handler, &winrun::k32::ntdll_status, &winrun::ntdll::ntdll_nt_file};
 extern const DllDef ntdll_dll{"ntdll.dll", k_ntdll_parts, sizeof(k_ntdll_parts) / sizeof(k_ntdll_parts[0]), nullptr};
 }  // namespace winrun::builtin

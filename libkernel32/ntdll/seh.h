@@ -38,6 +38,10 @@ bool reset_stack_guard();
 // For our own language handler (__C_specific_handler): RtlUnwindEx as if called from inside it.
 [[noreturn]] void unwind_from_handler(win::DWORD64 target_frame, win::DWORD64 target_ip, win::EXCEPTION_RECORD* rec,
                                       win::DWORD64 retval, win::CONTEXT* original, win::UNWIND_HISTORY_TABLE* history);
+// Calls fn(a1, a2, a3) (ms_abi) so that a walk from inside fn continues at *frame_ctx once it leaves
+// fn (what Windows' RcConsolidateFrames does for a consolidation callback). MSVC's catch blocks
+// run this way: below the unwound frames, yet walked as if called from their own function's frame.
+win::DWORD64 call_in_frame(void* fn, void* a1, void* a2, void* a3, const win::CONTEXT* frame_ctx);
 // Calls fn(a1, a2) (ms_abi) for our own language handler: a filter or a termination handler.
 win::LONG call_scope_handler(void* fn, void* a1, void* a2);
 

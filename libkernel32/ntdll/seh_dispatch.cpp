@@ -125,6 +125,31 @@ extern "C" winrun::win::EXCEPTION_DISPOSITION winrun_seh_call_handler(void* a1, 
                                                                        void* fn, winrun::seh::Walk* walk);
 extern "C" char winrun_seh_call_handler_ret[];
 
+// winrun_seh_call_in_frame(a1, a2, a3, fn, frame_ctx) -- SysV in, ms_abi out: fn(a1, a2, a3). A walk
+// that unwinds into its return address continues at *frame_ctx (kept at rsp+0x20), the way Windows'
+// walks pass through RcConsolidateFrames to the frame a consolidation callback stands in for.
+__asm__(R"(
+    .text
+    .globl winrun_seh_call_in_frame
+    .type winrun_seh_call_in_frame, @function
+winrun_seh_call_in_frame:
+    sub $0x38, %rsp
+    mov %r8, 0x20(%rsp)
+    mov %rcx, %r10
+    mov %rdx, %r8
+    mov %rsi, %rdx
+    mov %rdi, %rcx
+    call *%r10
+    .globl winrun_seh_call_in_frame_ret
+winrun_seh_call_in_frame_ret:
+    add $0x38, %rsp
+    ret
+    .size winrun_seh_call_in_frame, .-winrun_seh_call_in_frame
+)");
+extern "C" winrun::win::DWORD64 winrun_seh_call_in_frame(void* a1, void* a2, void* a3, void* fn,
+                                                         const winrun::win::CONTEXT* frame_ctx);
+extern "C" char winrun_seh_call_in_frame_ret[];
+
 namespace winrun::seh {
 
 namespace {
@@ -133,6 +158,12 @@ namespace {
 Walk* wrapper_walk(const CONTEXT& ctx) {
     if (ctx.Rip != reinterpret_cast<DWORD64>(winrun_seh_call_handler_ret)) return nullptr;
     return *reinterpret_cast<Walk**>(ctx.Rsp + 0x20);
+}
+
+// The context a frame returning into winrun_seh_call_in_frame stands for, or null.
+const CONTEXT* frame_link(const CONTEXT& ctx) {
+    if (ctx.Rip != reinterpret_cast<DWORD64>(winrun_seh_call_in_frame_ret)) return nullptr;
+    return *reinterpret_cast<const CONTEXT**>(ctx.Rsp + 0x20);
 }
 
 EXCEPTION_DISPOSITION call_handler(EXCEPTION_RECORD* rec, DWORD64 frame, CONTEXT* ctx, DISPATCHER_CONTEXT* disp,
@@ -178,6 +209,10 @@ void dispatch_frames(EXCEPTION_RECORD& rec, CONTEXT& ctx) {
             if (walk.depth > kMaxDepth) die_unhandled(rec, &ctx);
             if (!outer->unwinding && outer->disp) nested_frame = std::max(nested_frame, outer->disp->EstablisherFrame);
             cur = *outer->start;
+            continue;
+        }
+        if (const CONTEXT* linked = frame_link(cur)) {
+            cur = *linked;
             continue;
         }
         DWORD64 base = 0, pc = cur.Rip;
@@ -274,6 +309,9 @@ void dispatch_exception(EXCEPTION_RECORD& rec, CONTEXT& ctx) {
             next = cur;
             establisher = virtual_unwind(UNW_FLAG_NHANDLER, base, pc, fn, next, nullptr).establisher_frame;
             rec->ExceptionFlags |= EXCEPTION_COLLIDED_UNWIND;
+        } else if (const CONTEXT* linked = frame_link(cur)) {
+            cur = *linked;
+            continue;
         } else {
             pc = cur.Rip;
             fn = lookup_function_entry(pc, &base);
@@ -303,6 +341,15 @@ void dispatch_exception(EXCEPTION_RECORD& rec, CONTEXT& ctx) {
             // cur is the target frame's own context: resume it at the target ip.
             cur.Rax = retval;
             cur.Rip = target_ip;
+            if (rec->ExceptionCode == STATUS_UNWIND_CONSOLIDATE && rec->NumberParameters >= 1 &&
+                rec->ExceptionInformation[0]) {
+                // A consolidation (MSVC's catch blocks): the callback runs here, below the frames just
+                // unwound (their memory, e.g. the thrown object, is still intact), as if called from
+                // the target frame; it returns where the target frame continues.
+                if (out) *out = cur;
+                cur.Rip = winrun_seh_call_in_frame(rec, nullptr, nullptr,
+                                                   reinterpret_cast<void*>(rec->ExceptionInformation[0]), &cur);
+            }
             if (out) *out = cur;
             winrun_RtlRestoreContext(&cur, rec);
         }
@@ -319,6 +366,10 @@ void dispatch_exception(EXCEPTION_RECORD& rec, CONTEXT& ctx) {
                                       DWORD64 retval, CONTEXT* original, UNWIND_HISTORY_TABLE* history) {
     CONTEXT start = *original;
     unwind_to(target_frame, target_ip, rec, retval, original, history, start);
+}
+
+DWORD64 call_in_frame(void* fn, void* a1, void* a2, void* a3, const CONTEXT* frame_ctx) {
+    return winrun_seh_call_in_frame(a1, a2, a3, fn, frame_ctx);
 }
 
 // Calls a filter or termination handler of our own language handler, so that a walk from inside

@@ -115,6 +115,14 @@ static void test_dispositions(void) {
     sprintf(path, "%s\\CASEDIR", dir);
     ok(RemoveDirectoryA(path), "RemoveDirectory CASEDIR failed: %lu\n", GetLastError());
 
+    /* DOS device names: NUL works anywhere; no serial port on this machine */
+    h = CreateFileA("nul", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    ok(h != INVALID_HANDLE_VALUE, "opening NUL failed: %lu\n", GetLastError());
+    if (h != INVALID_HANDLE_VALUE) {
+        ok(WriteFile(h, "x", 1, &n, NULL) && n == 1, "writing to NUL failed\n");
+        CloseHandle(h);
+    }
+
     /* a directory is not opened as a file without FILE_FLAG_BACKUP_SEMANTICS */
     SetLastError(0xdeadbeef);
     h = CreateFileA(dir, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);

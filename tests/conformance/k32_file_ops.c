@@ -188,13 +188,60 @@ static void test_locks(void) {
     DeleteFileA(in_dir("lock.txt"));
 }
 
+/* Child mode: "share-child open|delete <path>": exits with the last error of the attempt (0 = it worked). */
+static int share_child(const char* what, const char* file) {
+    if (!strcmp(what, "delete")) return DeleteFileA(file) ? 0 : (int)GetLastError();
+    {
+        HANDLE h = CreateFileA(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        if (h == INVALID_HANDLE_VALUE) return (int)GetLastError();
+        CloseHandle(h);
+        return 0;
+    }
+}
+
+static DWORD run_child(const char* what, const char* file) {
+    char cmd[MAX_PATH + 200], self[MAX_PATH];
+    STARTUPINFOA si = {sizeof si};
+    PROCESS_INFORMATION pi;
+    DWORD code = 0xdeadbeef;
+    GetModuleFileNameA(NULL, self, sizeof self);
+    sprintf(cmd, "\"%s\" share-child %s %s", self, what, file);
+    if (!CreateProcessA(NULL, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi)) return 0xdeadbeef;
+    WaitForSingleObject(pi.hProcess, 10000);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return code;
+}
+
+/* Sharing modes hold between processes too. */
+static void test_share_across_processes(void) {
+    const char* file = in_dir("shared.txt");
+    HANDLE h;
+    write_file("shared.txt", "data");
+    h = CreateFileA(file, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ok(h != INVALID_HANDLE_VALUE, "exclusive open failed: %lu\n", GetLastError());
+    ok(run_child("open", file) == ERROR_SHARING_VIOLATION, "another process opened a file held with share 0: %lu\n",
+       run_child("open", file));
+    CloseHandle(h);
+    ok(run_child("open", file) == 0, "another process could not open the file after it was closed\n");
+    h = CreateFileA(file, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+    ok(run_child("open", file) == 0, "another process could not share a file opened with FILE_SHARE_READ|WRITE\n");
+    ok(run_child("delete", file) == ERROR_SHARING_VIOLATION, "another process deleted a file open without FILE_SHARE_DELETE\n");
+    CloseHandle(h);
+    ok(run_child("delete", file) == 0, "another process could not delete the closed file\n");
+}
+
 START_TEST(k32_file_ops)
 {
+    if (winetest_argc > 3 && !strcmp(winetest_argv[1], "share-child")) exit(share_child(winetest_argv[2], winetest_argv[3]));
     sprintf(dir, "fops_%lu", GetCurrentProcessId());
     ok(CreateDirectoryA(dir, NULL), "CreateDirectory failed: %lu\n", GetLastError());
     test_copy();
     test_move();
     test_replace();
     test_locks();
+    test_share_across_processes();
     ok(RemoveDirectoryA(dir), "RemoveDirectory failed: %lu\n", GetLastError());
 }
