@@ -186,6 +186,11 @@ uint64_t filetime_value(const FILETIME& ft);
 // ---- paths (directory.cpp): Win32 normalisation of a path against the current directory.
 std::u16string full_path_name(std::u16string_view in);
 
+// ---- KUSER_SHARED_DATA at 0x7FFE0000 (user_shared_data.cpp): mapped by init_process; its clocks
+// are kept current from the first LoadLibrary on.
+void init_user_shared_data();
+void start_user_shared_clock();
+
 // ---- heaps (heap.cpp) -------------------------------------------------------------------------
 HANDLE process_heap();
 
