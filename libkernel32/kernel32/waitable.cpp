@@ -268,6 +268,13 @@ DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all
                 until = deadline, capped = false;
             bool bounded = capped || timeout_ms != INFINITE;
             r = syscall(SYS_futex_waitv, v, nv, 0, bounded ? &until : nullptr, CLOCK_MONOTONIC);
+            if (r < 0 && errno == ENOSYS) {
+                // A kernel before 5.16: look again every millisecond (correct, not fast).
+                usleep(1000);
+                if (timeout_ms != INFINITE && deadline_after(0).tv_sec * 1000000000L + deadline_after(0).tv_nsec >=
+                                                  deadline.tv_sec * 1000000000L + deadline.tv_nsec)
+                    timed_out = true;
+            }
             if (r < 0 && errno == ETIMEDOUT && !capped && timeout_ms != INFINITE) timed_out = true;
             lock.lock();
             named::lock();
