@@ -11,11 +11,12 @@ namespace winrun::log {
 
 Level g_min_level[static_cast<int>(Channel::count_)] = {
     Level::off, Level::off, Level::off, Level::off, Level::off,
-    Level::off, Level::off, Level::off, Level::off, Level::off, Level::off, Level::off,
+    Level::off, Level::off, Level::off, Level::off, Level::off, Level::off, Level::off, Level::off,
 };
 
 static const char* const k_names[] = {"loader", "loaddll", "relay", "module", "file",
-                                      "heap",   "crt",     "nls",   "seh",    "process", "csrss", "reg"};
+                                      "heap",   "crt",     "nls",   "seh",    "process", "csrss", "reg",
+                                      "sxs"};
 static_assert(sizeof(k_names) / sizeof(k_names[0]) == static_cast<int>(Channel::count_));
 
 const char* channel_name(Channel c) { return k_names[static_cast<int>(c)]; }

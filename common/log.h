@@ -26,6 +26,7 @@ enum class Channel : uint8_t {
     process,  // process start/exit, environment
     csrss,    // csrssd: the session daemon and its client (connect, registration, watchdog)
     reg,      // the registry: hive files loaded, created, written; failed saves
+    sxs,      // side-by-side: manifests read, every place probed for an assembly, redirections
     count_
 };
 

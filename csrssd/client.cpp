@@ -564,6 +564,20 @@ Result<std::vector<ThreadEntry>> Session::list_threads() {
     return out;
 }
 
+Result<Session::ActCtxReply> Session::resolve_actctx(uint32_t resource_id, std::string_view source, std::string_view app_dir,
+                                                     std::string_view config, std::string_view store, uint32_t flags) {
+    for (auto v : {source, app_dir, config, store})
+        if (v.size() > proto::k_max_image_path || !wire::valid_utf8(v)) return make_error("csrssd: path not sendable");
+    std::vector<uint8_t> tail;
+    auto r = TRY(s_->call<MsgId::RESOLVE_ACTCTX>({resource_id, flags}, {source, app_dir, config, store}, &tail));
+    ActCtxReply out;
+    out.error = r.error;
+    wire::TailReader t(tail);
+    for (uint32_t i = 0; i < r.count; i++) out.strings.emplace_back(TRY(t.string(proto::k_max_datagram)));
+    if (!t.at_end() || (r.error && r.count != 1)) return make_error("csrssd: malformed RESOLVE_ACTCTX reply");
+    return out;
+}
+
 Result<void> Session::halt() {
     s_->disarmed = true;
     TRY(s_->call<MsgId::HALT>({}));

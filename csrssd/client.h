@@ -96,6 +96,15 @@ public:
     // Halts the session: the daemon closes every connection (every winrun of the session stops).
     Result<void> halt();
 
+    // Side-by-side (RESOLVE_ACTCTX): the daemon resolves a manifest. `error` 0: `strings` is the
+    // context in sxs::encode() form; else `error` is 14001 and strings[0] the explanation.
+    struct ActCtxReply {
+        uint32_t error = 0;
+        std::vector<std::string> strings;
+    };
+    Result<ActCtxReply> resolve_actctx(uint32_t resource_id, std::string_view source, std::string_view app_dir,
+                                       std::string_view config, std::string_view store, uint32_t flags = 0);
+
     // Starts the watchdog: when the connection to the daemon breaks (daemon killed, crashed or
     // halted), `on_lost` runs once (unless report_exit, halt or the destructor came first). It must not
     // use this Session. Kinds (docs/csrssd.md, "The watchdog"):

@@ -20,8 +20,8 @@
 namespace winrun::csrss::proto {
 
 // Bump on any change to a struct, a message id or the meaning of a field.
-// 2: LIST_THREADS. 3: TERMINATE_PROCESS; RESERVE_PID also reserves the main thread's tid.
-inline constexpr uint32_t k_version = 3;
+// 2: LIST_THREADS. 3: RESOLVE_ACTCTX. 4: TERMINATE_PROCESS; RESERVE_PID also reserves the main thread's tid.
+inline constexpr uint32_t k_version = 4;
 // "CSR1": first word of HELLO, so a stray connection speaking another protocol is refused at once.
 inline constexpr uint32_t k_hello_magic = 0x31525343;
 
@@ -223,6 +223,26 @@ struct ReservePidReply {
 };
 static_assert(sizeof(ReservePidReply) == 8);
 
+// RESOLVE_ACTCTX (side-by-side, docs/sxs.md): the daemon resolves a manifest into an activation
+// context. Tail: source (Linux path of the PE or manifest file), application directory, application
+// configuration file ("" none), store directory; each at most k_max_image_path bytes.
+struct ResolveActCtxRequest {
+    uint32_t resource_id;  // RT_MANIFEST id in the PE file; 0: the source is a manifest file
+    uint32_t flags;        // k_resolve_*
+};
+static_assert(sizeof(ResolveActCtxRequest) == 8 && offsetof(ResolveActCtxRequest, flags) == 4);
+// The reply carries the probing as trace lines (the client's WINRUN_DEBUG=+sxs shows them).
+inline constexpr uint32_t k_resolve_trace = 1;
+
+// error 0: the tail holds `count` strings, the context in sxs::encode() form. error 14001
+// (ERROR_SXS_CANT_GEN_ACTCTX): the tail holds one string, the explanation. Status::truncated: the
+// context does not fit a datagram (the client resolves it itself).
+struct ResolveActCtxReply {
+    uint32_t error;
+    uint32_t count;
+};
+static_assert(sizeof(ResolveActCtxReply) == 8 && offsetof(ResolveActCtxReply, count) == 4);
+
 // ---- the message list --------------------------------------------------------------------------
 // X(id, NAME, request body, reply body, max request tail bytes)
 // The dispatcher table, the trace names and the client's size checks are all generated from it.
@@ -240,7 +260,9 @@ static_assert(sizeof(ReservePidReply) == 8);
     X(10, RESERVE_PID, Empty, ReservePidReply, 0)                                                  \
     X(11, HALT, Empty, Empty, 0)                                                                   \
     X(12, LIST_THREADS, ThreadListRequest, ListReply, 0)                                           \
-    X(13, TERMINATE_PROCESS, TerminateRequest, Empty, 0)
+    X(13, RESOLVE_ACTCTX, ResolveActCtxRequest, ResolveActCtxReply,                                \
+      4 * (4 + ::winrun::csrss::proto::k_max_image_path))                                 \
+    X(14, TERMINATE_PROCESS, TerminateRequest, Empty, 0)
 
 enum class MsgId : uint16_t {
     invalid = 0,

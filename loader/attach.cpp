@@ -69,11 +69,15 @@ Result<void> attach_modules() {
     assign_tls_indexes();
     win::TEB* teb = win::current_teb();
     if (!teb->ThreadLocalStoragePointer) init_thread_tls(teb);
+    Module* exe_now = nullptr;  // the EXE, when this call attaches it (once per process)
     for (Module* m : init_order_list()) {
         if (m->attached || m->builtin) continue;
         m->attached = true;
         note_initialized(m);
-        if (m->is_exe) continue;  // the EXE's TLS callbacks run last, below
+        if (m->is_exe) {  // the EXE's TLS callbacks run last, below
+            exe_now = m;
+            continue;
+        }
         run_tls_callbacks(*m, DLL_PROCESS_ATTACH);
         if (m->entry) {
             WR_TRACE(loader, "{}: DllMain(PROCESS_ATTACH)", m->name);
@@ -83,11 +87,12 @@ Result<void> attach_modules() {
         }
         g_attached.push_back(m);
     }
-    for (Module* m : modules())
-        if (m->is_exe && !m->builtin) {
-            run_tls_callbacks(*m, DLL_PROCESS_ATTACH);
-            g_attached.push_back(m);
-        }
+    // Only when this call attached the EXE: a LoadLibrary made later (from a TLS callback of the EXE,
+    // as mimalloc's start-up does, or from main) must not run the EXE's callbacks again.
+    if (exe_now) {
+        run_tls_callbacks(*exe_now, DLL_PROCESS_ATTACH);
+        g_attached.push_back(exe_now);
+    }
     return {};
 }
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "actctx.h"
 #include "builtin/synthetic_image.h"
 #include "kernel32/path_map.h"
 #include "kernel32/vm.h"
@@ -316,6 +317,10 @@ Result<Module*> load_exe(const std::string& linux_path, std::u16string win_path)
     std::lock_guard lock(loader_lock());
     size_t slash = linux_path.find_last_of('/');
     g_app_dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : linux_path.substr(0, slash));
+    // Side-by-side: the process default activation context, before anything is mapped.
+    if (auto r = actctx::init_process(linux_path); !r)
+        return load_error(sxs::ERROR_SXS_CANT_GEN_ACTCTX,
+                          fmt::format("side-by-side configuration of {} is incorrect: {}", linux_path, r.error().message));
     return map_pe(linux_path, std::move(win_path), true);
 }
 
@@ -336,6 +341,16 @@ Result<Module*> load_dll(std::string_view req, const Module* importer) {
     }
     bool has_path = last_sep != std::string::npos;
     std::string base = has_path ? std::string(file_part) : name;
+    // Side-by-side: the active activation context (then the process default, then .local) names
+    // the file before any search (docs/sxs.md).
+    if (!has_path && api_target.empty()) {
+        std::string redirected = actctx::redirect_dll(name);
+        if (!redirected.empty()) {
+            for (Module* m : modules())
+                if (m->linux_path == redirected) return m;
+            return map_pe(redirected, paths::to_windows(redirected), false);
+        }
+    }
     if (!has_path)
         if (Module* m = find_module(name)) return m;
 

@@ -19,6 +19,7 @@
 #include "kernel32/path_map.h"
 #include "kernel32/vm.h"
 #include "log.h"
+#include "store.h"
 #include "unicode.h"
 
 using namespace winrun;
@@ -135,12 +136,18 @@ int main(int argc, char** argv) {
     app.add_option("--windows-command-line", windows_command_line)->group("");
     app.add_flag("--session", session_list, "list the processes of this session (as tasklist does)");
     app.add_flag("--session-stop", session_stop, "halt this session: every winrun process of it stops");
+    // Side-by-side assembly store (docs/sxs.md).
+    std::string install_assembly;
+    bool list_assemblies = false;
+    app.add_option("--install-assembly", install_assembly, "install the assembly (manifest + files) or publisher policy in DIR into the prefix's store")
+        ->type_name("DIR");
+    app.add_flag("--list-assemblies", list_assemblies, "list the assemblies and publisher policies in the prefix's store");
     // Everything from the first argument that is not one of ours belongs to the program, options
     // included (`winrun tool.exe --version` asks the tool). No positional is declared for it: CLI11
     // would keep parsing options after a declared positional.
     app.prefix_command();
     app.footer("Environment: WINRUN_DEBUG=+relay,+loaddll,... (channels), WINRUN_PATH=dir:dir (extra DLL directories),\n"
-               "WINRUN_PREFIX (the C: drive and settings).");
+               "WINRUN_PREFIX (the C: drive, settings and the assembly store).");
     // CLI11 still acts on its own flags (--version, --help) after the program name; what follows
     // the program belongs to the program, so only winrun's part of argv goes to the parser.
     int ours = 1;
@@ -161,6 +168,16 @@ int main(int argc, char** argv) {
     for (int i = ours; i < argc; i++) rest.push_back(argv[i]);
     if (session_list) return csrss::session_list_command(stdout);
     if (session_stop) return csrss::session_stop_command(stdout);
+    if (!install_assembly.empty() || list_assemblies) {
+        std::string store = paths::prefix_dir() + "/winsxs";
+        auto r = list_assemblies ? sxs::list_assemblies(store) : sxs::install_assembly(install_assembly, store);
+        if (!r) {
+            fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
+            return 1;
+        }
+        for (const auto& line : r.value()) printf("%s\n", line.c_str());
+        return 0;
+    }
     if (rest.empty()) {
         fprintf(stderr, "winrun: no program given (winrun --help)\n");
         return 2;

@@ -1,8 +1,9 @@
 // libFuzzer target: the csrssd decoder + dispatcher + registry, over several connections.
 // Build (manually, clang):
 //   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -DFMT_HEADER_ONLY \
-//     -I common -I csrssd csrssd/fuzz/fuzz_dispatch.cpp csrssd/wire.cpp \
-//     csrssd/server/registry.cpp csrssd/server/dispatcher.cpp common/log.cpp -o fuzz_csrss
+//     -I common -I csrssd -I sxs -I loader csrssd/fuzz/fuzz_dispatch.cpp csrssd/wire.cpp \
+//     csrssd/server/registry.cpp csrssd/server/dispatcher.cpp common/log.cpp common/unicode.cpp \
+//     sxs/manifest.cpp sxs/resolver.cpp loader/pe/pe_image.cpp loader/pe/pe_resource.cpp -lpugixml -o fuzz_csrss
 //   ./fuzz_csrss -max_len=4096 csrssd/fuzz/corpus
 // Input: records of { u8 control, u16 length, bytes[length] }.
 //   control bits 0-1: connection (0-3); bit 2: "kernel truncated"; bits 3-4: fds attached;

@@ -278,6 +278,35 @@ After Dispatcher::on_HALT(Conn& c, const wire::Parsed& m, wire::Writer& w) {
     return After::halt;
 }
 
+After Dispatcher::on_RESOLVE_ACTCTX(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ResolveActCtxRequest>(m);
+    wire::TailReader t(m.tail);
+    sxs::ResolveRequest r;
+    r.resource_id = req.resource_id;
+    r.trace = (req.flags & proto::k_resolve_trace) != 0;
+    for (std::string* s : {&r.source, &r.app_dir, &r.config, &r.store}) {
+        auto v = t.string(proto::k_max_image_path);
+        if (!v) return error(c, w, m.header.id, m.header.seq, Status::bad_tail);
+        *s = std::string(v.value());
+    }
+    if (!t.at_end() || r.source.empty() || r.source[0] != '/' || (req.flags & ~proto::k_resolve_trace) != 0)
+        return error(c, w, m.header.id, m.header.seq, Status::bad_tail);
+    // Malformed manifests are errors as values: the daemon answers and goes on.
+    auto ctx = resolver_.resolve(r);
+    if (!ctx) {
+        begin_reply<MsgId::RESOLVE_ACTCTX>(w, m, {sxs::ERROR_SXS_CANT_GEN_ACTCTX, 1});
+        w.string(wire::truncate_utf8(ctx.error().message, uint32_t(w.room() > 64 ? w.room() - 64 : 0)));
+        w.finish();
+        return After::keep;
+    }
+    auto strings = sxs::encode(ctx.value());
+    begin_reply<MsgId::RESOLVE_ACTCTX>(w, m, {0, uint32_t(strings.size())});
+    for (const auto& s : strings)
+        if (!w.string(s)) return error(c, w, m.header.id, m.header.seq, Status::truncated);  // begin() clears
+    w.finish();
+    return After::keep;
+}
+
 void Dispatcher::connection_closed(Conn& c) {
     if (c.pid && !c.exit_reported) {
         const Process* p = reg_.find(c.pid);

@@ -10,6 +10,7 @@
 
 #include "protocol.h"
 #include "registry.h"
+#include "resolver.h"
 #include "wire.h"
 
 namespace winrun::csrss::server {
@@ -61,6 +62,7 @@ private:
     void write_process(wire::Writer& w, const Process& p);
 
     Registry& reg_;
+    sxs::Resolver resolver_;  // RESOLVE_ACTCTX: parsed manifests cached across requests
     DaemonIdentity ident_;
     uint32_t (*derive_)(uint32_t);
     uint64_t (*now_)();

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <set>
 #include <signal.h>
 
@@ -135,7 +137,7 @@ TEST_CASE("malformed messages after HELLO: error reply, connection kept") {
         REQUIRE(f.status() == Status::bad_size);
     }
     SECTION("unknown ids") {
-        for (uint16_t id : {uint16_t(0), uint16_t(14), uint16_t(99), uint16_t(0xFFFF)}) {
+        for (uint16_t id : {uint16_t(0), uint16_t(MsgId::count_), uint16_t(99), uint16_t(0xFFFF)}) {  // count_: one past the last
             auto d = good;
             std::memcpy(d.data(), &id, 2);
             REQUIRE(f.send(c, d) == After::keep);
@@ -393,4 +395,50 @@ TEST_CASE("thread list: every live thread once, ordered by (owner, tid), paged")
     REQUIRE(f.send(a, f.msg(MsgId::LIST_THREADS, proto::ThreadListRequest{pb, 0})) == After::keep);
     REQUIRE(f.body<proto::ListReply>().count == 0);
     REQUIRE(f.body<proto::ListReply>().more == 0);
+}
+
+TEST_CASE("RESOLVE_ACTCTX: contexts and malformed manifests are answers; the daemon goes on") {
+    Fixture f;
+    Conn c = f.conn();
+    f.hello(c);
+    char dir[] = "/tmp/csrss-sxs-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    std::string d = dir;
+    auto write = [&](const std::string& name, const std::string& text) {
+        FILE* fp = fopen((d + "/" + name).c_str(), "wb");
+        REQUIRE(fp);
+        fwrite(text.data(), 1, text.size(), fp);
+        fclose(fp);
+    };
+    write("Lib.manifest", "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v1\" manifestVersion=\"1.0\"><assemblyIdentity "
+                          "type=\"win32\" name=\"Lib\" version=\"1.0.0.0\"/><file name=\"lib.dll\"/></assembly>");
+    write("good.manifest", "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v1\" manifestVersion=\"1.0\"><dependency>"
+                           "<dependentAssembly><assemblyIdentity type=\"win32\" name=\"Lib\" version=\"1.0.0.0\"/>"
+                           "</dependentAssembly></dependency></assembly>");
+    write("bad.manifest", "<assembly xmlns=\"urn:schemas-microsoft-com:asm.v1\" manifestVersion=\"1.0\">\n<dependency>");
+    std::string good = d + "/good.manifest", bad = d + "/bad.manifest", store = d + "/store";
+
+    REQUIRE(f.send(c, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{0, 0}, {bad, "", "", store})) == After::keep);
+    REQUIRE(f.status() == Status::ok);
+    REQUIRE(f.body<proto::ResolveActCtxReply>().error == 14001);
+    REQUIRE(f.body<proto::ResolveActCtxReply>().count == 1);
+    // The daemon still answers, on this connection and on others.
+    Conn c2 = f.conn(1001);
+    f.hello(c2);
+    REQUIRE(f.send(c2, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{0, proto::k_resolve_trace}, {good, "", "", store})) ==
+            After::keep);
+    REQUIRE(f.status() == Status::ok);
+    REQUIRE(f.body<proto::ResolveActCtxReply>().error == 0);
+    REQUIRE(f.body<proto::ResolveActCtxReply>().count > 5);
+    // Hostile requests: a relative path, unknown flags, a missing string.
+    REQUIRE(f.send(c, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{0, 0}, {"rel.manifest", "", "", ""})) == After::keep);
+    REQUIRE(f.status() == Status::bad_tail);
+    REQUIRE(f.send(c, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{0, 8}, {good, "", "", ""})) == After::keep);
+    REQUIRE(f.status() == Status::bad_tail);
+    REQUIRE(f.send(c, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{0, 0}, {good, "", ""})) == After::keep);
+    REQUIRE(f.status() == Status::bad_tail);
+    // A PE resource id on a file that is no PE: an answer too.
+    REQUIRE(f.send(c, f.msg(MsgId::RESOLVE_ACTCTX, proto::ResolveActCtxRequest{1, 0}, {good, "", "", ""})) == After::keep);
+    REQUIRE(f.body<proto::ResolveActCtxReply>().error == 14001);
+    std::filesystem::remove_all(d);
 }

@@ -13,10 +13,10 @@ using namespace winrun::csrss;
 using proto::MsgId;
 
 TEST_CASE("message list: ids dense, names, table facts") {
-    REQUIRE(static_cast<int>(MsgId::count_) == 14);
+    REQUIRE(static_cast<int>(MsgId::count_) == 15);
     for (int id = 1; id < static_cast<int>(MsgId::count_); id++) REQUIRE(proto::message_name(uint16_t(id)) != nullptr);
     REQUIRE(proto::message_name(0) == nullptr);
-    REQUIRE(proto::message_name(14) == nullptr);
+    REQUIRE(proto::message_name(uint16_t(MsgId::count_)) == nullptr);
     REQUIRE(std::string(proto::Msg<MsgId::REGISTER_PROCESS>::name) == "REGISTER_PROCESS");
     REQUIRE(proto::k_body_size<proto::Empty> == 0);
     REQUIRE(proto::Msg<MsgId::REGISTER_PROCESS>::max_tail == 8 + proto::k_max_image_path + proto::k_max_command_line);

@@ -19,6 +19,7 @@ extern const DllDef oleaut32_dll;
 extern const DllDef user32_dll;
 extern const DllDef ucrtbase_dll;
 extern const DllDef vcruntime140_dll;
+extern const DllDef vcruntime140_1_dll;
 extern const DllDef bcrypt_dll;
 extern const DllDef bcryptprimitives_dll;
 extern const DllDef combase_dll;
@@ -26,7 +27,7 @@ extern const DllDef shell32_dll;
 extern const DllDef ws2_32_dll;
 
 static const DllDef* const k_dlls[] = {&ntdll_dll,    &kernel32_dll, &msvcrt_dll,   &advapi32_dll,
-                                       &oleaut32_dll, &user32_dll,   &ucrtbase_dll, &vcruntime140_dll,
+                                       &oleaut32_dll, &user32_dll,   &ucrtbase_dll, &vcruntime140_dll, &vcruntime140_1_dll,
                                        &bcrypt_dll,   &bcryptprimitives_dll, &combase_dll,  &shell32_dll,
                                        &ws2_32_dll};
 

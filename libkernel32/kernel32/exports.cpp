@@ -10,7 +10,8 @@ extern const ExportPart kernel32_error, kernel32_handle, kernel32_process, kerne
     kernel32_srwlock, kernel32_condition_variable, kernel32_init_once, kernel32_wait_on_address,
     kernel32_apc, kernel32_waitable_timer, kernel32_completion_port, kernel32_threadpool,
     kernel32_locale, kernel32_computer, kernel32_compare_string, kernel32_string_type, kernel32_timezone, kernel32_date_format,
-    kernel32_console, kernel32_console_ctrl, kernel32_fls, kernel32_interlocked_slist;
+    kernel32_console, kernel32_console_ctrl, kernel32_fls, kernel32_interlocked_slist,
+    kernel32_actctx;
 
 static const ExportPart* const k_parts[] = {
     &kernel32_error, &kernel32_handle, &kernel32_process, &kernel32_memory, &kernel32_heap,
@@ -21,6 +22,7 @@ static const ExportPart* const k_parts[] = {
     &kernel32_apc, &kernel32_waitable_timer, &kernel32_completion_port, &kernel32_threadpool,
     &kernel32_locale, &kernel32_computer, &kernel32_compare_string, &kernel32_string_type, &kernel32_timezone, &kernel32_date_format,
     &kernel32_console, &kernel32_console_ctrl, &kernel32_fls, &kernel32_interlocked_slist,
+    &kernel32_actctx,
 };
 }  // namespace winrun::k32
 

@@ -179,16 +179,22 @@ bool share_conflict_on_disk(const std::string& path, unsigned uses, unsigned sha
 
 // FILE_ATTRIBUTE_* of a Linux file: directory, read-only from the permissions, hidden = dot-file,
 // archive for files.
-DWORD attributes_of(const std::string& path, const struct stat& st) {
+DWORD attributes_of(const std::string& path, const struct stat& st, bool is_link) {
     DWORD a = 0;
     if (S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_DIRECTORY;
     if (!(st.st_mode & S_IWUSR)) a |= FILE_ATTRIBUTE_READONLY;
     size_t slash = path.find_last_of('/');
     std::string_view base = slash == std::string::npos ? std::string_view(path) : std::string_view(path).substr(slash + 1);
     if (base.size() > 1 && base[0] == '.' && base != "..") a |= FILE_ATTRIBUTE_HIDDEN;  // dot-files are hidden
+    if (is_link) a |= FILE_ATTRIBUTE_REPARSE_POINT;  // symbolic links are reparse points (IO_REPARSE_TAG_SYMLINK)
     if (!a) a = S_ISDIR(st.st_mode) ? FILE_ATTRIBUTE_DIRECTORY : FILE_ATTRIBUTE_ARCHIVE;
     else if (!S_ISDIR(st.st_mode)) a |= FILE_ATTRIBUTE_ARCHIVE;
     return a;
+}
+
+bool is_symlink(const std::string& path) {
+    struct stat lst;
+    return lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode);
 }
 
 void share_release(FileObject* f) {
@@ -645,7 +651,7 @@ DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
         set_last_error(open_error(err, lp->path));
         return INVALID_FILE_ATTRIBUTES;
     }
-    return attributes_of(lp->path, lp->st);
+    return attributes_of(lp->path, lp->st, is_symlink(lp->path));
 }
 DWORD WINAPI GetFileAttributesA(LPCSTR name) { return GetFileAttributesW(file_to_wide(name).c_str()); }
 

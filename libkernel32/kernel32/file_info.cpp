@@ -308,7 +308,7 @@ BOOL WINAPI GetFileAttributesExW(LPCWSTR name, DWORD level, void* out) {
         return fail(open_error(stat(lp->path.c_str(), &st) != 0 ? errno : ENOENT, lp->path));
     }
     auto* d = static_cast<WIN32_FILE_ATTRIBUTE_DATA*>(out);
-    d->dwFileAttributes = attributes_of(lp->path, lp->st);
+    d->dwFileAttributes = attributes_of(lp->path, lp->st, is_symlink(lp->path));
     d->ftCreationTime = filetime_of(lp->st.st_mtim);
     d->ftLastAccessTime = filetime_of(lp->st.st_atim);
     d->ftLastWriteTime = filetime_of(lp->st.st_mtim);

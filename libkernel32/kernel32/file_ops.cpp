@@ -27,6 +27,7 @@
 namespace winrun::k32 {
 
 namespace {
+int link_file(const std::string& from, const std::string& to) { return ::link(from.c_str(), to.c_str()); }
 constexpr DWORD MOVEFILE_REPLACE_EXISTING = 0x1, MOVEFILE_COPY_ALLOWED = 0x2, MOVEFILE_DELAY_UNTIL_REBOOT = 0x4,
                 MOVEFILE_WRITE_THROUGH = 0x8;
 constexpr DWORD COPY_FILE_FAIL_IF_EXISTS = 0x1;
@@ -245,7 +246,57 @@ BOOL WINAPI ReplaceFileA(LPCSTR replaced, LPCSTR replacement, LPCSTR backup, DWO
                         flags, x, y);
 }
 
+// Symbolic links: a relative target stays relative (with '/' separators), an absolute one is mapped
+// to its Linux path. Creating them needs no privilege here (as with Windows' developer mode).
+BOOLEAN WINAPI CreateSymbolicLinkW(LPCWSTR link, LPCWSTR target, DWORD flags) {
+    (void)flags;  // SYMBOLIC_LINK_FLAG_DIRECTORY: Linux links are not typed
+    if (!link || !target || !*target) return fail(ERROR_INVALID_PARAMETER);
+    auto lp = paths::to_linux_stat(wview(link));
+    if (!lp) return fail(ERROR_PATH_NOT_FOUND);
+    if (lp->exists || is_symlink(lp->path)) return fail(ERROR_ALREADY_EXISTS);
+    std::u16string t(wview(target));
+    std::string linux_target;
+    bool absolute = (t.size() >= 2 && t[1] == u':') || (!t.empty() && (t[0] == u'\\' || t[0] == u'/'));
+    if (absolute) {
+        auto tp = paths::to_linux(t);
+        if (!tp) return fail(ERROR_PATH_NOT_FOUND);
+        linux_target = tp.value();
+    } else {
+        linux_target = utf16_to_utf8(t);
+        for (auto& c : linux_target)
+            if (c == '\\') c = '/';
+    }
+    if (symlink(linux_target.c_str(), lp->path.c_str()) != 0) return fail(open_error(errno, lp->path));
+    paths::note_created(lp->path);
+    return TRUE;
+}
+BOOLEAN WINAPI CreateSymbolicLinkA(LPCSTR link, LPCSTR target, DWORD flags) {
+    if (!link || !target) return fail(ERROR_INVALID_PARAMETER);
+    return CreateSymbolicLinkW(file_to_wide(link).c_str(), file_to_wide(target).c_str(), flags);
+}
+
+BOOL WINAPI CreateHardLinkW(LPCWSTR link, LPCWSTR existing, void*) {
+    if (!link || !existing) return fail(ERROR_INVALID_PARAMETER);
+    auto src = paths::to_linux_stat(wview(existing));
+    auto dst = paths::to_linux_stat(wview(link));
+    if (!src || !dst) return fail(ERROR_PATH_NOT_FOUND);
+    if (!src->exists) return fail(missing_error(src->path));
+    if (S_ISDIR(src->st.st_mode)) return fail(ERROR_ACCESS_DENIED);
+    if (dst->exists) return fail(ERROR_ALREADY_EXISTS);
+    if (link_file(src->path, dst->path) != 0) return fail(errno == EXDEV ? ERROR_NOT_SAME_DEVICE : open_error(errno, dst->path));
+    paths::note_created(dst->path);
+    return TRUE;
+}
+BOOL WINAPI CreateHardLinkA(LPCSTR link, LPCSTR existing, void* sa) {
+    if (!link || !existing) return fail(ERROR_INVALID_PARAMETER);
+    return CreateHardLinkW(file_to_wide(link).c_str(), file_to_wide(existing).c_str(), sa);
+}
+
 WR_EXPORT_PART(kernel32_file_ops,
+    WR_EXPORT(CreateSymbolicLinkA),
+    WR_EXPORT(CreateSymbolicLinkW),
+    WR_EXPORT(CreateHardLinkA),
+    WR_EXPORT(CreateHardLinkW),
     WR_EXPORT(CopyFileA),
     WR_EXPORT(CopyFileW),
     WR_EXPORT(CopyFileExA),

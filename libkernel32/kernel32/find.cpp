@@ -75,8 +75,9 @@ bool find_entries(std::u16string_view spec, std::vector<FindEntry>& out, DWORD& 
         if (root && (name == u"." || name == u"..")) continue;  // a drive root has no "." or ".."
         if (!dos_match(pat, name)) continue;
         FindEntry fe{name, 0, {}, base + e->d_name};
+        bool link = e->d_type == DT_LNK || (e->d_type == DT_UNKNOWN && is_symlink(fe.linux_path));
         if (stat(fe.linux_path.c_str(), &fe.st) != 0 && lstat(fe.linux_path.c_str(), &fe.st) != 0) continue;
-        fe.attributes = attributes_of(fe.linux_path, fe.st);
+        fe.attributes = attributes_of(fe.linux_path, fe.st, link);
         out.push_back(std::move(fe));
     }
     closedir(d);
@@ -123,6 +124,7 @@ struct FindObject : KObject {
 void fill(const FindEntry& e, WIN32_FIND_DATAW* fd) {
     std::memset(fd, 0, sizeof *fd);
     fd->dwFileAttributes = e.attributes;
+    if (e.attributes & FILE_ATTRIBUTE_REPARSE_POINT) fd->dwReserved0 = IO_REPARSE_TAG_SYMLINK;
     fd->ftCreationTime = filetime_of(e.st.st_mtim);  // Linux keeps no creation time in struct stat
     fd->ftLastAccessTime = filetime_of(e.st.st_atim);
     fd->ftLastWriteTime = filetime_of(e.st.st_mtim);

@@ -94,7 +94,11 @@ struct FileObject : KObject {
 };
 constexpr DWORD FILE_ATTRIBUTE_READONLY = 0x1, FILE_ATTRIBUTE_HIDDEN = 0x2, FILE_ATTRIBUTE_DIRECTORY = 0x10,
                 FILE_ATTRIBUTE_ARCHIVE = 0x20, FILE_ATTRIBUTE_NORMAL = 0x80;
-DWORD attributes_of(const std::string& linux_path, const struct stat& st);
+// is_link: the name is a symbolic link (st describes its target): it shows as a reparse point.
+DWORD attributes_of(const std::string& linux_path, const struct stat& st, bool is_link = false);
+// Whether the name itself (not what it points to) is a symbolic link.
+bool is_symlink(const std::string& linux_path);
+constexpr DWORD FILE_ATTRIBUTE_REPARSE_POINT = 0x400, IO_REPARSE_TAG_SYMLINK = 0xA000000C;
 // Sharing modes (file.cpp): forgets an open when its last handle closes.
 void share_release(FileObject* f);
 void forget_file_locks(const FileObject* f);
@@ -171,6 +175,10 @@ bool console_create_file(std::u16string_view name, DWORD access, HANDLE& out);
 // ---- code pages (nls.cpp) ---------------------------------------------------------------------
 UINT ansi_code_page();
 UINT oem_code_page();
+// Start-up only (activeCodePage of the manifest): sets the ANSI code page, then the ANSI command
+// line is converted again with it.
+void set_ansi_code_page(UINT cp);
+void refresh_ansi_command_line();
 // Narrow string in the ANSI code page -> UTF-16, and back (used by every *A function).
 std::u16string ansi_to_wide(const char* s, size_t n = std::string::npos);
 std::string wide_to_ansi(std::u16string_view w);

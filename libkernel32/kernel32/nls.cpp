@@ -183,6 +183,8 @@ std::optional<std::u16string> iconv_to_wide(UINT cp, const char* s, size_t n) {
 }  // namespace
 
 UINT ansi_code_page() { return g_acp; }
+// At start-up only, before the program runs (a manifest's activeCodePage, loader/actctx.cpp).
+void set_ansi_code_page(UINT cp) { g_acp = cp; }
 UINT oem_code_page() { return g_oemcp; }
 
 namespace {

@@ -185,6 +185,7 @@ DWORD WINAPI GetCurrentProcessId() { return current_process_id(); }
 DWORD WINAPI GetCurrentThreadId() { return DWORD(reinterpret_cast<uintptr_t>(current_teb()->ClientId.UniqueThread)); }
 
 char* command_line_a() { return g_cmdline_a.data(); }
+void refresh_ansi_command_line() { g_cmdline_a = wide_to_ansi(g_cmdline_w); }
 char16_t* command_line_w() { return g_cmdline_w.data(); }
 LPSTR WINAPI GetCommandLineA() { return g_cmdline_a.data(); }
 LPWSTR WINAPI GetCommandLineW() { return g_cmdline_w.data(); }

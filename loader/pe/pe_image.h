@@ -125,6 +125,9 @@ public:
     Result<ExportTable> exports() const;  // empty table when the image has no export directory
     Result<std::vector<Relocation>> relocations() const;
     Result<std::optional<TlsInfo>> tls() const;
+    // The data of resource type/id (first language), or nullopt when the image has none; every
+    // offset of the resource tree checked (pe_resource.cpp). RT_MANIFEST = 24.
+    Result<std::optional<std::span<const uint8_t>>> resource(uint32_t type, uint32_t id) const;
 
 private:
     // Where `size` bytes at `rva` lie in the file, and how many bytes of file data the region that

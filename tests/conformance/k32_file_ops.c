@@ -188,6 +188,42 @@ static void test_locks(void) {
     DeleteFileA(in_dir("lock.txt"));
 }
 
+static void test_links(void) {
+    BY_HANDLE_FILE_INFORMATION info;
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    DWORD attrs;
+    write_file("target.txt", "linked");
+    ok(CreateHardLinkA(in_dir("hard.txt"), in_dir("target.txt"), NULL), "CreateHardLink failed: %lu\n", GetLastError());
+    h = CreateFileA(in_dir("target.txt"), GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    ok(GetFileInformationByHandle(h, &info) && info.nNumberOfLinks == 2, "links: %lu\n", info.nNumberOfLinks);
+    CloseHandle(h);
+    ok(file_is("hard.txt", "linked"), "the hard link does not show the data\n");
+    SetLastError(0xdeadbeef);
+    ok(!CreateHardLinkA(in_dir("hard.txt"), in_dir("target.txt"), NULL) && GetLastError() == ERROR_ALREADY_EXISTS,
+       "a hard link over an existing name: %lu\n", GetLastError());
+    ok(DeleteFileA(in_dir("hard.txt")), "deleting the hard link failed\n");
+
+    /* symbolic links need a privilege or developer mode on Windows: skip when refused */
+    if (!CreateSymbolicLinkA(in_dir("sym.txt"), "target.txt", 0)) {
+        skip("CreateSymbolicLink refused (%lu): no symbolic-link privilege\n", GetLastError());
+        DeleteFileA(in_dir("target.txt"));
+        return;
+    }
+    attrs = GetFileAttributesA(in_dir("sym.txt"));
+    ok(attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_REPARSE_POINT), "symbolic link attributes %#lx\n", attrs);
+    ok(!(GetFileAttributesA(in_dir("target.txt")) & FILE_ATTRIBUTE_REPARSE_POINT), "the target is a reparse point\n");
+    ok(file_is("sym.txt", "linked"), "reading through the symbolic link\n");
+    h = FindFirstFileA(in_dir("sym.txt"), &fd);
+    ok(h != INVALID_HANDLE_VALUE && (fd.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) &&
+       fd.dwReserved0 == IO_REPARSE_TAG_SYMLINK, "FindFirstFile on the link: attrs %#lx tag %#lx\n", fd.dwFileAttributes,
+       fd.dwReserved0);
+    if (h != INVALID_HANDLE_VALUE) FindClose(h);
+    ok(DeleteFileA(in_dir("sym.txt")), "deleting the link failed: %lu\n", GetLastError());
+    ok(file_is("target.txt", "linked"), "deleting the link removed the target\n");
+    DeleteFileA(in_dir("target.txt"));
+}
+
 /* Child mode: "share-child open|delete <path>": exits with the last error of the attempt (0 = it worked). */
 static int share_child(const char* what, const char* file) {
     if (!strcmp(what, "delete")) return DeleteFileA(file) ? 0 : (int)GetLastError();
@@ -243,5 +279,6 @@ START_TEST(k32_file_ops)
     test_replace();
     test_locks();
     test_share_across_processes();
+    test_links();
     ok(RemoveDirectoryA(dir), "RemoveDirectory failed: %lu\n", GetLastError());
 }

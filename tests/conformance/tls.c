@@ -16,6 +16,12 @@ static void NTAPI tls_callback(PVOID module, DWORD reason, PVOID reserved) {
         cb_attach_calls++;
         if (!main_started) cb_attach_before_main = 1;
         cb_module = module;
+        /* Loading a DLL from here (allocators do, to look for newer APIs) must not run this callback
+         * again. */
+        if (cb_attach_calls == 1) {
+            LoadLibraryA("kernel32.dll");
+            LoadLibraryA("no_such_dll_for_tls_test.dll");
+        }
         break;
     case DLL_THREAD_ATTACH:
         cb_thread_attach++;
@@ -54,6 +60,7 @@ static void** teb_tls_pointer(void) {
 }
 
 static void test_callbacks(void) {
+    LoadLibraryA("advapi32.dll"); /* nor from main */
     ok(cb_attach_calls == 1, "TLS callback: expected 1 DLL_PROCESS_ATTACH call, got %d\n", cb_attach_calls);
     ok(cb_attach_before_main, "TLS callback: DLL_PROCESS_ATTACH did not come before main\n");
     ok(cb_module == (PVOID)GetModuleHandleA(NULL), "TLS callback: module %p, expected the EXE %p\n", cb_module,

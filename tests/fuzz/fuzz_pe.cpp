@@ -51,6 +51,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto tls = img.tls()) {
         if (tls->has_value()) g_sink = (*tls)->raw_data_end - (*tls)->raw_data_start;
     }
+    for (uint32_t id : {1u, 2u, 3u}) {  // RT_MANIFEST, the resource walk (pe_resource.cpp)
+        if (auto r = img.resource(24, id); r && r->has_value()) {
+            size_t sum = 0;
+            for (uint8_t c : **r) sum += c;
+            g_sink = sum;
+        }
+    }
 
     // A few RVAs: the directories, the sections' edges, the entry point, and the top of the space.
     for (int d = 0; d < 16; d++) {
