@@ -153,6 +153,7 @@ void finish_thread(ThreadObject* t, DWORD code) {
         loader::notify_threads(DLL_THREAD_DETACH);  // TerminateThread notifies no DLL
     }
     named::thread_exiting();  // named mutexes it owns become abandoned
+    abandon_owned_mutexes();  // and unnamed ones
     if (csrss::Session* s = session()) (void)s->thread_exit(t->tid, code);
     std::shared_ptr<ThreadObject> keep;
     {

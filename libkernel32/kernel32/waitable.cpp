@@ -47,12 +47,18 @@ struct Semaphore : Waitable {
     LONG count, maximum;
 };
 
-struct Mutex : Waitable {
+// The unnamed mutexes the calling thread owns (under sync_lock(); only the owner changes its own
+// list), so that its end can abandon them. Weak: a mutex may be destroyed while owned.
+struct Mutex;
+thread_local std::vector<std::weak_ptr<Mutex>> t_owned_mutexes;
+
+struct Mutex : Waitable, std::enable_shared_from_this<Mutex> {
     Mutex() : Waitable(ObjectKind::Mutex) {}
     bool ready(uintptr_t tid) const override { return owner == 0 || owner == tid; }
+    // Called by the acquiring thread itself (wait_for, CreateMutex with bInitialOwner).
     bool acquire(uintptr_t tid) override {
         owner = tid;
-        recursion++;
+        if (recursion++ == 0) t_owned_mutexes.push_back(weak_from_this());
         bool was = abandoned;
         abandoned = false;
         return was;
@@ -454,9 +460,27 @@ BOOL WINAPI ReleaseMutex(HANDLE h) {
     if (mx->owner != self_tid() || mx->recursion == 0) return fail(ERROR_NOT_OWNER);
     if (--mx->recursion == 0) {
         mx->owner = 0;
+        std::erase_if(t_owned_mutexes, [mx](const std::weak_ptr<Mutex>& w) {
+            auto p = w.lock();
+            return !p || p.get() == mx;
+        });
         wake_waiters(*m);
     }
     return TRUE;
+}
+
+// The calling thread ends: the unnamed mutexes it still owns are abandoned (the next owner gets
+// WAIT_ABANDONED), as Windows does when a thread ends owning a mutex.
+void abandon_owned_mutexes() {
+    std::lock_guard lock(sync_lock());
+    for (auto& w : t_owned_mutexes)
+        if (auto m = w.lock()) {
+            m->owner = 0;
+            m->recursion = 0;
+            m->abandoned = true;
+            wake_waiters(*m);
+        }
+    t_owned_mutexes.clear();
 }
 
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD count, const HANDLE* handles, BOOL wait_all, DWORD timeout, BOOL alertable) {

@@ -77,6 +77,9 @@ bool run_apcs(ApcState& s);
 DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all, DWORD timeout_ms,
                bool alertable = false);
 
+// The calling thread ends: its unnamed mutexes become abandoned (thread.cpp, finish_thread).
+void abandon_owned_mutexes();
+
 // Registers `obj` under `name` (or opens the existing object of that name: ERROR_ALREADY_EXISTS;
 // another kind: ERROR_INVALID_HANDLE) and returns a handle; no name: a new unnamed object.
 HANDLE create_named(LPCWSTR name, std::shared_ptr<Waitable> obj, bool inherit = false);

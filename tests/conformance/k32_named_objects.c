@@ -62,6 +62,26 @@ static int child(const char *mode, DWORD tag) {
     return 99;
 }
 
+static DWORD WINAPI take_and_exit(void *mutex) {
+    return WaitForSingleObject((HANDLE)mutex, 5000) == WAIT_OBJECT_0 ? 0 : 1;  /* ends owning it */
+}
+
+/* A thread that ends owning a mutex abandons it (unnamed and named alike). */
+static void test_thread_abandons(HANDLE mx, const char *what) {
+    HANDLE th = CreateThread(NULL, 0, take_and_exit, mx, 0, NULL);
+    DWORD code = 1;
+    ok(WaitForSingleObject(th, 5000) == WAIT_OBJECT_0 && GetExitCodeThread(th, &code) && code == 0,
+       "%s: thread did not take the mutex\n", what);
+    CloseHandle(th);
+    DWORD r = WaitForSingleObject(mx, 2000);
+    ok(r == WAIT_ABANDONED, "%s: after its owner thread ended: %#lx\n", what, r);
+    r = WaitForSingleObject(mx, 0);
+    ok(r == WAIT_OBJECT_0, "%s: second acquire: %#lx\n", what, r);
+    ok(ReleaseMutex(mx) && ReleaseMutex(mx), "%s: ReleaseMutex twice\n", what);
+    SetLastError(0xdeadbeef);
+    ok(!ReleaseMutex(mx) && GetLastError() == ERROR_NOT_OWNER, "%s: third release: %lu\n", what, GetLastError());
+}
+
 int main(int argc, char **argv) {
     if (argc > 3 && !strcmp(argv[1], "child")) return child(argv[2], strtoul(argv[3], NULL, 10));
     winetest_init("k32_named_objects", argc, argv);
@@ -94,6 +114,15 @@ int main(int argc, char **argv) {
     SetLastError(0xdeadbeef);
     ok(!OpenSemaphoreA(SYNCHRONIZE, FALSE, "wr_named_no_such_object") && GetLastError() == ERROR_FILE_NOT_FOUND,
        "OpenSemaphore of a missing name: error %lu\n", GetLastError());
+
+    HANDLE unnamed_mx = CreateMutexA(NULL, FALSE, NULL);
+    test_thread_abandons(unnamed_mx, "unnamed mutex");
+    CloseHandle(unnamed_mx);
+    char thread_mx_name[64];
+    snprintf(thread_mx_name, sizeof thread_mx_name, "wr_named_thread_mx_%lu", tag);
+    HANDLE named_mx = CreateMutexA(NULL, FALSE, thread_mx_name);
+    test_thread_abandons(named_mx, "named mutex");
+    CloseHandle(named_mx);
 
     /* A name goes away with its last handle. */
     HANDLE tmp = CreateEventA(NULL, FALSE, FALSE, "wr_named_tmp_object");
