@@ -64,6 +64,7 @@ struct ThreadObject : Waitable {
     int in_handler = 0;        // futex: 1 from the handler's start to its return
     bool ctx_dirty = false;    // SetThreadContext changed `ctx`
     bool terminate = false;    // TerminateThread: the handler leaves for exit_jump
+    DWORD terminate_code = 0;  // ... and the thread ends with this code
     CONTEXT ctx{};
     std::u16string description;  // SetThreadDescription
     int priority = 0;
@@ -132,17 +133,27 @@ void* thread_main(void* arg) {
         std::lock_guard lock(g_threads_mutex);
         g_tebs.push_back(teb);
     }
-    // CREATE_SUSPENDED: wait for ResumeThread.
-    while (__atomic_load_n(&t->resume_word, __ATOMIC_ACQUIRE) == 0)
-        syscall(SYS_futex, &t->resume_word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
-    {
-        std::lock_guard lock(t->suspend_mutex);
-        t->started = true;
-    }
-    loader::notify_threads(DLL_THREAD_ATTACH);
+    // The exit frame first: ExitThread (also from DllMain) and TerminateThread come back here.
     DWORD code;
-    if (sigsetjmp(t->exit_jump, 0) == 0) code = t->start(t->param);
-    else code = t->exit_code == STILL_ACTIVE ? 0 : t->exit_code;
+    if (sigsetjmp(t->exit_jump, 0) == 0) {
+        // CREATE_SUSPENDED: wait for ResumeThread (or TerminateThread).
+        while (__atomic_load_n(&t->resume_word, __ATOMIC_ACQUIRE) == 0)
+            syscall(SYS_futex, &t->resume_word, FUTEX_WAIT_PRIVATE, 0, nullptr, nullptr, 0);
+        {
+            std::lock_guard lock(t->suspend_mutex);
+            t->started = true;
+        }
+        if (__atomic_load_n(&t->terminate, __ATOMIC_ACQUIRE)) {
+            code = t->terminate_code;  // terminated before it ever ran
+        } else {
+            loader::notify_threads(DLL_THREAD_ATTACH);
+            code = t->start(t->param);
+        }
+    } else if (__atomic_load_n(&t->terminate, __ATOMIC_ACQUIRE)) {
+        code = t->terminate_code;
+    } else {
+        code = t->exit_code == STILL_ACTIVE ? 0 : t->exit_code;
+    }
     finish_thread(t, code);
     return nullptr;  // a plain return: pthread_exit's forced unwind is not needed and not wanted
 }
@@ -608,7 +619,7 @@ BOOL WINAPI TerminateThread(HANDLE h, DWORD code) {
     if (t.get() != t_self && t->linux_tid == uint32_t(syscall(SYS_gettid))) return fail(ERROR_ACCESS_DENIED);
     if (!t->start) return fail(ERROR_ACCESS_DENIED);  // the main thread: not created by CreateThread
     std::lock_guard lock(t->suspend_mutex);
-    t->exit_code = code;
+    t->terminate_code = code;
     __atomic_store_n(&t->terminate, true, __ATOMIC_RELEASE);
     if (t.get() == t_self) {
         t->suspend_mutex.unlock();

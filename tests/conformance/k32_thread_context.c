@@ -180,5 +180,13 @@ START_TEST(k32_thread_context)
     ok(counter == after, "terminated thread still counts\n");
     CloseHandle(again);
     CloseHandle(th);
+    /* TerminateThread of a thread that never ran. */
+    before = counter;
+    th = CreateThread(NULL, 0, spin, NULL, CREATE_SUSPENDED, NULL);
+    ok(TerminateThread(th, 0xBEEF), "TerminateThread (suspended) failed %lu\n", GetLastError());
+    ok(WaitForSingleObject(th, 5000) == WAIT_OBJECT_0, "terminated suspended thread still runs\n");
+    GetExitCodeThread(th, &code);
+    ok(code == 0xBEEF && counter == before, "terminated suspended thread: code %#lx, ran %d\n", code, counter != before);
+    CloseHandle(th);
     stop_spin = 1;
 }
