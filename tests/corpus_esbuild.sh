@@ -2,6 +2,10 @@
 # esbuild 0.28.2 (Go) end to end, against the Linux build of the same version (both pinned npm
 # packages, integrity-checked, cached outside the tree; a failed download fails the test).
 #   corpus_esbuild.sh <winrun> version   esbuild.exe --version prints 0.28.2, exit 0
+#   corpus_esbuild.sh <winrun> transform minifies ~2.5 MB of generated TypeScript from stdin to stdout
+#                                        (long enough for the Go runtime to preempt goroutines with
+#                                        SuspendThread/GetThreadContext/SetThreadContext); the output
+#                                        must be byte-identical to Linux esbuild's
 #   corpus_esbuild.sh <winrun> bundle    bundles + minifies a small TypeScript/JSON/JS project to a
 #                                        file; the output must be byte-identical to Linux esbuild's
 set -uo pipefail
@@ -22,6 +26,19 @@ fi
 lin=$("$root/scripts/fetch-corpus.sh" @esbuild/linux-x64@0.28.2) || { echo "FAIL: could not fetch @esbuild/linux-x64@0.28.2 (see above)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+if [ "$mode" = transform ]; then
+  awk 'BEGIN { for (i = 0; i < 9000; i++) {
+    printf "export enum Mood%d { Happy = %d, Sad = %d }\n", i, i, i + 1
+    printf "export class Box%d<T> { constructor(private v: T, public n: number = %d) {} get(): T { return this.v; } twice() { return [this.v, this.v] as const; } }\n", i, i
+    printf "export const f%d = (a: number, b = %d) => `${a}-${b}-%d` + (a > b ? \"x\" : \"y\");\n", i, i, i } }' > "$work/in.ts"
+  "$lin/package/bin/esbuild" --loader=ts --minify < "$work/in.ts" > "$work/linux.js" || { echo "FAIL: Linux esbuild failed"; exit 1; }
+  timeout 120 "$winrun" "$exe" --loader=ts --minify < "$work/in.ts" > "$work/win.js"; rc=$?
+  if [ $rc -ne 0 ]; then echo "FAIL: esbuild.exe transform: exit $rc"; exit 1; fi
+  if ! cmp "$work/linux.js" "$work/win.js"; then echo "FAIL: outputs differ"; exit 1; fi
+  echo "transform: $(wc -c < "$work/in.ts") bytes in, $(wc -c < "$work/win.js") out, identical to Linux esbuild"
+  echo "1 passed, 0 failed"; exit 0
+fi
 mkdir -p "$work/src/lib"
 cat > "$work/src/index.ts" <<'JS'
 import { greet, Shape, area } from "./lib/util";

@@ -212,6 +212,8 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
         argv = {std::string(self, size_t(n)), "--windows-command-line", utf16_to_utf8(cmd), program};
     } else {
         if (access(program.c_str(), X_OK) != 0) return fail(ERROR_BAD_EXE_FORMAT);
+        // A Linux program cannot be held before its first instruction here: refused, not run.
+        if (flags & CREATE_SUSPENDED) return fail(ERROR_NOT_SUPPORTED);
         argv = split_arguments(cmd);
         if (argv.empty()) argv.push_back(program);
     }
