@@ -1,6 +1,6 @@
 // The session's shared table of named events, mutexes and semaphores (see named_objects.h).
 //
-// File: <session dir>/objects, created 0600 in the private session directory, a header page and
+// File: <session dir>/objects.<layout version>, created 0600 in the private session directory, a header page and
 // k_slots fixed-size slots, mapped MAP_SHARED. Layout and rules:
 //  - the header's `lock` word is the table lock: 0 free, else the Linux tid of the holder. A waiter
 //    sleeps on it with a shared futex for at most 50 ms at a time, then checks that the holder still
@@ -34,6 +34,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -43,7 +44,7 @@ namespace winrun::k32::named {
 
 namespace {
 constexpr uint32_t k_magic = 0x4A424F57;  // "WOBJ"
-constexpr uint32_t k_version = 1;
+constexpr uint32_t k_version = 2;  // 2: high_water
 constexpr uint32_t k_slots = 1024;
 constexpr uint32_t k_name_max = 260;  // MAX_PATH, the object manager's limit for these APIs
 constexpr uint32_t k_holders = 48;
@@ -54,6 +55,7 @@ struct Header {
     uint32_t slot_count;
     uint32_t lock;          // futex: Linux tid of the holder, 0 free
     uint32_t lock_waiters;  // threads asleep on `lock`
+    uint32_t high_water;    // slots [0, high_water) have been used: lookups scan only those pages
 };
 
 struct Slot {
@@ -118,7 +120,8 @@ void map_table() {
     if (!session()) return;  // no session, no other process to share with: names stay in-process
     auto sp = csrss::session_paths(false);
     if (!sp) return;
-    std::string path = sp->dir + "/objects";
+    // The layout version is in the name: winruns of two layouts never share (or refuse) one file.
+    std::string path = sp->dir + "/objects." + std::to_string(k_version);
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return;
     struct stat st;
@@ -243,7 +246,8 @@ SharedObject* shared_of(Waitable& w) { return static_cast<SharedObject*>(&w); }
 
 // Under lock(): the slot of `name`, or k_slots.
 uint32_t find(std::u16string_view name) {
-    for (uint32_t i = 0; i < k_slots; i++) {
+    uint32_t used = std::min(header()->high_water, k_slots);
+    for (uint32_t i = 0; i < used; i++) {
         Slot* s = slot(i);
         if (s->kind && s->name_len == name.size() && std::memcmp(s->name, name.data(), name.size() * 2) == 0) {
             prune(s);
@@ -253,10 +257,16 @@ uint32_t find(std::u16string_view name) {
     return k_slots;
 }
 uint32_t free_slot() {
+    Header* h = header();
+    uint32_t used = std::min(h->high_water, k_slots);
     for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 0; i < k_slots; i++)
+        for (uint32_t i = 0; i < used; i++)
             if (!slot(i)->kind) return i;
-        for (uint32_t i = 0; i < k_slots; i++) prune(slot(i));  // dead processes' leftovers
+        if (used < k_slots) {
+            h->high_water = used + 1;
+            return used;
+        }
+        for (uint32_t i = 0; i < used; i++) prune(slot(i));  // dead processes' leftovers
     }
     return k_slots;
 }
@@ -442,7 +452,7 @@ template <class Pred>
 void abandon_where(Pred owned) {
     if (!g_used || !g_base) return;
     lock();
-    for (uint32_t i = 0; i < k_slots; i++) {
+    for (uint32_t i = 0, used = std::min(header()->high_water, k_slots); i < used; i++) {
         Slot* s = slot(i);
         if (s->kind == uint32_t(Kind::Mutex) && s->owner_tid && owned(s)) {
             s->owner_tid = 0;
