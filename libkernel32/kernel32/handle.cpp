@@ -48,7 +48,8 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit) {
 
 HANDLE handle_alloc_at(HANDLE want, std::shared_ptr<KObject> obj, bool inherit) {
     auto v = reinterpret_cast<uintptr_t>(want);
-    if (v == 0 || (v & 3) || v > (uintptr_t(1) << 24)) return handle_alloc(std::move(obj), inherit);
+    // Values past 64K handles are not reproduced (the table would grow to match): the next free one.
+    if (v == 0 || (v & 3) || v > (uintptr_t(1) << 18)) return handle_alloc(std::move(obj), inherit);
     size_t i = v / 4 - 1;
     {
         std::lock_guard lock(g_mutex);
