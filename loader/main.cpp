@@ -148,24 +148,12 @@ int main(int argc, char** argv) {
     app.prefix_command();
     app.footer("Environment: WINRUN_DEBUG=+relay,+loaddll,... (channels), WINRUN_PATH=dir:dir (extra DLL directories),\n"
                "WINRUN_PREFIX (the C: drive, settings and the assembly store).");
-    // CLI11 still acts on its own flags (--version, --help) after the program name; what follows
-    // the program belongs to the program, so only winrun's part of argv goes to the parser.
-    int ours = 1;
-    while (ours < argc && argv[ours][0] == '-') {
-        std::string_view a = argv[ours];
-        bool takes_value = a == "--exit-code-file" || a == "--windows-command-line";
-        ours += takes_value ? 2 : 1;
-        if (a == "--") break;
-    }
-    if (ours < argc) ours++;  // the program itself
-    ours = std::min(ours, argc);
     try {
-        app.parse(ours, argv);
+        app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
     for (const auto& r : app.remaining()) rest.push_back(r);
-    for (int i = ours; i < argc; i++) rest.push_back(argv[i]);
     if (session_list) return csrss::session_list_command(stdout);
     if (session_stop) return csrss::session_stop_command(stdout);
     if (!install_assembly.empty() || list_assemblies) {
