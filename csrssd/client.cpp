@@ -111,9 +111,23 @@ struct Session::State {
         }
     };
 
-    Result<void> send_dgram(std::span<const uint8_t> out, const char* name, bool* retryable) {
+    Result<void> send_dgram(std::span<const uint8_t> out, const char* name, bool* retryable, int pass_fd = -1) {
         ssize_t n;
-        do n = send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        iovec iov{const_cast<uint8_t*>(out.data()), out.size()};
+        alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
+        msghdr mh{};
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        if (pass_fd >= 0) {
+            mh.msg_control = cbuf;
+            mh.msg_controllen = sizeof cbuf;
+            cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(sizeof(int));
+            std::memcpy(CMSG_DATA(cm), &pass_fd, sizeof pass_fd);
+        }
+        do n = sendmsg(fd, &mh, MSG_NOSIGNAL);
         while (n < 0 && errno == EINTR);
         if (n != ssize_t(out.size())) {
             if (retryable) *retryable = errno == EPIPE || errno == ECONNRESET;
@@ -127,7 +141,8 @@ struct Session::State {
     // Reads the reply to request `my_seq`. retryable (when given) is set when the daemon closed the
     // connection before answering (it was exiting): the caller may start over.
     template <MsgId Id>
-    Result<typename proto::Msg<Id>::Reply> recv_reply(uint32_t my_seq, std::vector<uint8_t>* tail, bool* retryable) {
+    Result<typename proto::Msg<Id>::Reply> recv_reply(uint32_t my_seq, std::vector<uint8_t>* tail, bool* retryable,
+                                                       int* got_fd = nullptr) {
         using Reply = typename proto::Msg<Id>::Reply;
         uint8_t small[256];
         uint8_t* buf = small;
@@ -138,8 +153,27 @@ struct Session::State {
             cap = big.size();
         }
         ssize_t n;
-        do n = recv(fd, buf, cap, MSG_TRUNC);
+        iovec iov{buf, cap};
+        alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * 4)];
+        msghdr mh{};
+        mh.msg_iov = &iov;
+        mh.msg_iovlen = 1;
+        mh.msg_control = cbuf;
+        mh.msg_controllen = sizeof cbuf;
+        do n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
         while (n < 0 && errno == EINTR);
+        // Any fd that came along: the caller's when it asked for one, else closed.
+        if (n > 0)
+            for (cmsghdr* cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+                if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
+                    size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                    for (size_t j = 0; j < k; j++) {
+                        int rfd;
+                        std::memcpy(&rfd, CMSG_DATA(cm) + j * sizeof(int), sizeof rfd);
+                        if (got_fd && *got_fd < 0) *got_fd = rfd;
+                        else close(rfd);
+                    }
+                }
         if (n <= 0) {
             if (retryable) *retryable = n == 0 || errno == ECONNRESET;
             if (n == 0) return make_error(fmt::format("csrssd closed the connection (during {})", proto::Msg<Id>::name));
@@ -212,7 +246,8 @@ struct Session::State {
     template <MsgId Id>
     Result<typename proto::Msg<Id>::Reply> call(const typename proto::Msg<Id>::Request& body,
                                                  std::initializer_list<std::string_view> strings = {},
-                                                 std::vector<uint8_t>* tail = nullptr) {
+                                                 std::vector<uint8_t>* tail = nullptr, int pass_fd = -1,
+                                                 int* got_fd = nullptr) {
         std::lock_guard<std::mutex> lock(mu);
         AsyncPause pause(this);
         for (int attempt = 0;; attempt++) {
@@ -222,7 +257,7 @@ struct Session::State {
             for (auto s : strings)
                 if (!w.string(s)) return make_error("csrssd: request too large");
             bool retry = false;
-            auto sent = send_dgram(w.finish(), proto::Msg<Id>::name, &retry);
+            auto sent = send_dgram(w.finish(), proto::Msg<Id>::name, &retry, pass_fd);
             if (hello_pending) {
                 // The daemon answers in order: HELLO's reply first. A daemon that was exiting as we
                 // connected closes before answering either: connect again and resend.
@@ -237,7 +272,12 @@ struct Session::State {
                 }
             }
             if (!sent) return sent.error();
-            return recv_reply<Id>(my_seq, tail, nullptr);
+            auto r = recv_reply<Id>(my_seq, tail, nullptr, got_fd);
+            if (!r && got_fd && *got_fd >= 0) {
+                close(*got_fd);
+                *got_fd = -1;
+            }
+            return r;
         }
     }
 };
@@ -578,6 +618,46 @@ Result<Session::ActCtxReply> Session::resolve_actctx(uint32_t resource_id, std::
     return out;
 }
 
+Result<Session::ConsoleConnection> Session::console_alloc() {
+    ConsoleConnection c;
+    auto r = TRY(s_->call<MsgId::CONSOLE_ALLOC>({0, 0}, {}, nullptr, -1, &c.fd));
+    if (c.fd < 0) return make_error("csrssd: CONSOLE_ALLOC: no connection came");
+    c.console = r.console;
+    return c;
+}
+
+Result<uint32_t> Session::console_adopt(int conhost_fd) {
+    auto r = TRY(s_->call<MsgId::CONSOLE_ADOPT>({0, 0}, {}, nullptr, conhost_fd));
+    return r.console;
+}
+
+Result<Session::ConsoleConnection> Session::console_attach(uint32_t pid, bool by_pid) {
+    ConsoleConnection c;
+    auto r = TRY(s_->call<MsgId::CONSOLE_ATTACH>({by_pid ? pid : 0, by_pid ? proto::k_attach_pid : 0}, {}, nullptr, -1, &c.fd));
+    if (c.fd < 0) return make_error("csrssd: CONSOLE_ATTACH: no connection came");
+    c.console = r.console;
+    return c;
+}
+
+Result<void> Session::console_free() {
+    TRY(s_->call<MsgId::CONSOLE_FREE>({0, 0}));
+    return {};
+}
+
+Result<void> Session::console_inherit(uint32_t child_pid, uint32_t console) {
+    TRY(s_->call<MsgId::CONSOLE_INHERIT>({child_pid, console}));
+    return {};
+}
+
+Result<std::vector<uint32_t>> Session::console_list(uint32_t console) {
+    std::vector<uint8_t> tail;
+    auto r = TRY(s_->call<MsgId::CONSOLE_LIST>({console, 0}, {}, &tail));
+    wire::TailReader t(tail);
+    std::vector<uint32_t> out;
+    for (uint32_t i = 0; i < r.count; i++) out.push_back(TRY(t.fixed<uint32_t>()));
+    return out;
+}
+
 Result<void> Session::halt() {
     s_->disarmed = true;
     TRY(s_->call<MsgId::HALT>({}));
@@ -724,16 +804,17 @@ static const char* state_name(uint32_t s) {
 }
 
 std::string format_process_table(const std::vector<ProcessEntry>& procs) {
-    std::string out = fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7}  {:<32} {}\n", "PID", "Parent", "State", "Exit code",
-                                  "Threads", "Image", "Command line");
-    out += fmt::format("{:=>8} {:=>8} {:=<8} {:=>10} {:=>7}  {:=<32} {:=<12}\n", "", "", "", "", "", "", "");
+    std::string out = fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7} {:>7}  {:<32} {}\n", "PID", "Parent", "State", "Exit code",
+                                  "Threads", "Console", "Image", "Command line");
+    out += fmt::format("{:=>8} {:=>8} {:=<8} {:=>10} {:=>7} {:=>7}  {:=<32} {:=<12}\n", "", "", "", "", "", "", "", "");
     for (const auto& p : procs) {
         std::string code = p.info.state == uint32_t(proto::ProcState::exited)
                                ? (p.info.exit_code > 0xFFFF ? fmt::format("{:#010X}", p.info.exit_code).replace(0, 2, "0x")
                                                             : fmt::format("{}", p.info.exit_code))
                                : "-";
-        out += fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7}  {:<32} {}\n", p.info.pid, p.info.parent_pid,
-                           state_name(p.info.state), code, p.info.thread_count, p.image_path, p.command_line);
+        out += fmt::format("{:>8} {:>8} {:<8} {:>10} {:>7} {:>7}  {:<32} {}\n", p.info.pid, p.info.parent_pid,
+                           state_name(p.info.state), code, p.info.thread_count,
+                           p.info.console ? fmt::format("{}", p.info.console) : std::string("-"), p.image_path, p.command_line);
     }
     return out;
 }

@@ -105,6 +105,26 @@ public:
     Result<ActCtxReply> resolve_actctx(uint32_t resource_id, std::string_view source, std::string_view app_dir,
                                        std::string_view config, std::string_view store, uint32_t flags = 0);
 
+    // Consoles (docs/csrssd.md, "Consoles"). fd: a connection of our own to the console's conhost
+    // (the caller owns it; speak conhost's protocol on it, HELLO first).
+    struct ConsoleConnection {
+        uint32_t console = 0;
+        int fd = -1;
+    };
+    // A new headless console, started by the daemon.
+    Result<ConsoleConnection> console_alloc();
+    // Registers a conhost this process started (on its terminal): conhost_fd is a connection to it
+    // that the daemon keeps (the caller may close its copy).
+    Result<uint32_t> console_adopt(int conhost_fd);
+    // by_pid: the console of process `pid` (proto::k_attach_parent: our parent's); else the console
+    // our parent recorded for us (console_inherit).
+    Result<ConsoleConnection> console_attach(uint32_t pid, bool by_pid);
+    Result<void> console_free();
+    // For a child reserved with reserve_pid and not yet started: it will attach to `console` (ours).
+    Result<void> console_inherit(uint32_t child_pid, uint32_t console);
+    // Windows pids of the running processes attached to `console` (0: ours), newest first.
+    Result<std::vector<uint32_t>> console_list(uint32_t console);
+
     // Starts the watchdog: when the connection to the daemon breaks (daemon killed, crashed or
     // halted), `on_lost` runs once (unless report_exit, halt or the destructor came first). It must not
     // use this Session. Kinds (docs/csrssd.md, "The watchdog"):

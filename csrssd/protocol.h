@@ -4,8 +4,9 @@
 // Every datagram starts with a Header; then the message's fixed-size body (the request or reply
 // struct named in the message list below); then a bounded tail of length-prefixed UTF-8 strings
 // (u32 length + bytes, no terminator), read only through the checked TailReader (wire.h).
-// File descriptors travel as SCM_RIGHTS on the datagram that needs them; no message takes any yet, so
-// the dispatcher refuses (and closes) every fd it receives.
+// File descriptors travel as SCM_RIGHTS on the datagram that needs them: CONSOLE_ADOPT's request
+// carries one (a connection to a conhost), the replies of CONSOLE_ALLOC and CONSOLE_ATTACH carry one
+// (a connection to the console's conhost). The dispatcher refuses (and closes) fds on any other message.
 //
 // The first message on a connection must be HELLO with k_version; a mismatch gets an error reply and
 // the connection is closed. Replies carry the request's id and seq and a Status.
@@ -20,8 +21,9 @@
 namespace winrun::csrss::proto {
 
 // Bump on any change to a struct, a message id or the meaning of a field.
-// 2: LIST_THREADS. 3: RESOLVE_ACTCTX. 4: TERMINATE_PROCESS; RESERVE_PID also reserves the main thread's tid.
-inline constexpr uint32_t k_version = 4;
+// 2: LIST_THREADS. 3: RESOLVE_ACTCTX. 4: consoles (CONSOLE_*; ProcessInfo.console).
+// 5: TERMINATE_PROCESS; RESERVE_PID also reserves the main thread's tid.
+inline constexpr uint32_t k_version = 5;
 // "CSR1": first word of HELLO, so a stray connection speaking another protocol is refused at once.
 inline constexpr uint32_t k_hello_magic = 0x31525343;
 
@@ -62,6 +64,8 @@ enum class Status : uint32_t {
     no_ids = 9,          // pid/tid space exhausted
     too_many = 10,       // per-connection limit (references, threads) reached
     truncated = 11,      // datagram larger than k_max_datagram
+    bad_fd = 12,         // a message that needs an fd came without a usable one
+    unavailable = 13,    // the daemon cannot do it (no conhost could be started or reached)
 };
 
 // ---- header ------------------------------------------------------------------------------------
@@ -161,8 +165,10 @@ struct ProcessInfo {
     uint64_t exit_time;     // FILETIME, 0 while running
     uint32_t exit_reported; // 1: the process reported its code; 0: derived (killed, crash)
     uint32_t refs;          // references held by clients (open handles)
+    uint32_t console;       // console id the process is attached to, 0 = none
+    uint32_t reserved;
 };
-static_assert(sizeof(ProcessInfo) == 48);
+static_assert(sizeof(ProcessInfo) == 56 && offsetof(ProcessInfo, console) == 48);
 static_assert(offsetof(ProcessInfo, parent_pid) == 4 && offsetof(ProcessInfo, linux_pid) == 8 &&
               offsetof(ProcessInfo, state) == 12 && offsetof(ProcessInfo, exit_code) == 16 &&
               offsetof(ProcessInfo, thread_count) == 20 && offsetof(ProcessInfo, start_time) == 24 &&
@@ -173,7 +179,7 @@ static_assert(offsetof(ProcessInfo, parent_pid) == 4 && offsetof(ProcessInfo, li
 struct ProcessReply {
     ProcessInfo info;
 };
-static_assert(sizeof(ProcessReply) == 48);
+static_assert(sizeof(ProcessReply) == 56);
 
 // LIST_PROCESSES: processes with pid > after_pid, ascending, as many as fit in one datagram.
 struct ListRequest {
@@ -182,7 +188,7 @@ struct ListRequest {
 };
 static_assert(sizeof(ListRequest) == 8);
 
-// Tail: `count` times { ProcessInfo (48 bytes), image path string, command line string }.
+// Tail: `count` times { ProcessInfo (56 bytes), image path string, command line string }.
 struct ListReply {
     uint32_t count;
     uint32_t more;  // 1: ask again with after_pid = last pid returned
@@ -243,6 +249,36 @@ struct ResolveActCtxReply {
 };
 static_assert(sizeof(ResolveActCtxReply) == 8 && offsetof(ResolveActCtxReply, count) == 4);
 
+// Consoles (docs/console.md, docs/csrssd.md "Consoles"). The daemon numbers consoles from 1, starts a
+// headless conhost for CONSOLE_ALLOC (or adopts one a client started on its terminal), keeps one
+// connection to each, and hands every attaching process a new connection of its own (SCM_RIGHTS on
+// the reply). Console I/O never passes through the daemon. A console whose last attached process is
+// gone (exited, FreeConsole) is dropped: the daemon closes its connection and conhost exits when its
+// clients' connections are closed too.
+struct ConsoleRequest {
+    uint32_t target;  // CONSOLE_ATTACH: a pid (k_attach_pid), else 0; CONSOLE_LIST: a console id, 0 = the caller's
+    uint32_t flags;   // k_attach_*
+};
+static_assert(sizeof(ConsoleRequest) == 8 && offsetof(ConsoleRequest, flags) == 4);
+// CONSOLE_ATTACH flags. Without k_attach_pid: the console recorded for the caller by its parent
+// (CONSOLE_INHERIT). With it: the console of process `target`; target k_attach_parent = the caller's parent.
+inline constexpr uint32_t k_attach_pid = 1;
+inline constexpr uint32_t k_attach_parent = 0xFFFFFFFF;
+
+struct ConsoleReply {
+    uint32_t console;  // the console id
+    uint32_t reserved;
+};
+static_assert(sizeof(ConsoleReply) == 8);
+
+// CONSOLE_INHERIT: the parent records its console for a child it reserved (RESERVE_PID) and not yet
+// started, so the console stays while the child starts and the child attaches to it.
+struct ConsoleInheritRequest {
+    uint32_t child_pid;
+    uint32_t console;  // the caller's own console
+};
+static_assert(sizeof(ConsoleInheritRequest) == 8 && offsetof(ConsoleInheritRequest, console) == 4);
+
 // ---- the message list --------------------------------------------------------------------------
 // X(id, NAME, request body, reply body, max request tail bytes)
 // The dispatcher table, the trace names and the client's size checks are all generated from it.
@@ -261,8 +297,14 @@ static_assert(sizeof(ResolveActCtxReply) == 8 && offsetof(ResolveActCtxReply, co
     X(11, HALT, Empty, Empty, 0)                                                                   \
     X(12, LIST_THREADS, ThreadListRequest, ListReply, 0)                                           \
     X(13, RESOLVE_ACTCTX, ResolveActCtxRequest, ResolveActCtxReply,                                \
-      4 * (4 + ::winrun::csrss::proto::k_max_image_path))                                 \
-    X(14, TERMINATE_PROCESS, TerminateRequest, Empty, 0)
+      4 * (4 + ::winrun::csrss::proto::k_max_image_path))                                       \
+    X(14, CONSOLE_ALLOC, ConsoleRequest, ConsoleReply, 0)   /* -> fd: a headless console */       \
+    X(15, CONSOLE_ADOPT, ConsoleRequest, ConsoleReply, 0)   /* + fd: a conhost the client started */ \
+    X(16, CONSOLE_ATTACH, ConsoleRequest, ConsoleReply, 0)  /* -> fd */                            \
+    X(17, CONSOLE_FREE, ConsoleRequest, Empty, 0)                                                  \
+    X(18, CONSOLE_LIST, ConsoleRequest, ListReply, 0)       /* tail: count u32 pids, newest first */ \
+    X(19, CONSOLE_INHERIT, ConsoleInheritRequest, Empty, 0)                                      \
+    X(20, TERMINATE_PROCESS, TerminateRequest, Empty, 0)
 
 enum class MsgId : uint16_t {
     invalid = 0,

@@ -17,6 +17,8 @@ const char* status_name(Status s) {
     case Status::no_ids: return "no free process/thread id";
     case Status::too_many: return "per-connection limit reached";
     case Status::truncated: return "datagram too large";
+    case Status::bad_fd: return "bad file descriptor";
+    case Status::unavailable: return "unavailable";
     }
     return "unknown status";
 }

@@ -22,6 +22,10 @@
 #include "store.h"
 #include "unicode.h"
 
+namespace winrun::k32 {
+void console_startup();  // console.cpp: on a terminal, a console owning it (docs/console.md)
+}
+
 using namespace winrun;
 
 namespace {
@@ -245,6 +249,8 @@ int main(int argc, char** argv) {
     seh::arm_stack_guard(win::current_teb(), static_cast<uint8_t*>(stack) + vm::PAGE_SIZE);
 
     if (check) loader::begin_check();
+    // On a terminal: a console and console std handles, before the builtin DLLs (msvcrt) see them.
+    if (!check) k32::console_startup();
     auto mod = loader::load_exe(linux_exe, start.image_path);
     if (!mod) {
         uint32_t st = loader::last_load_status();

@@ -7,7 +7,7 @@ set -euo pipefail
 declare -A TOOLS=(
   [cmake]=cmake [ninja]=ninja-build [g++]=g++ [pkg-config]=pkg-config
   [x86_64-w64-mingw32-gcc]=gcc-mingw-w64-x86-64 [x86_64-w64-mingw32-g++]=g++-mingw-w64-x86-64
-  [npm]=npm [openssl]=openssl
+  [npm]=npm [openssl]=openssl [tmux]=tmux
 )
 LIBS=(mingw-w64-x86-64-dev libspdlog-dev libfmt-dev catch2 libcli11-dev libevent-dev libpugixml-dev libncurses-dev
       ca-certificates)

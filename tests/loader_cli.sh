@@ -338,6 +338,21 @@ if have k32_console_redirected.exe; then
         sh -c "[ $rc -eq 42 ] && grep -q 'event 0 on another thread' out.txt"
 fi
 
+# 10. A fresh prefix: made on first use of C:, also by programs starting at the same moment.
+if have k32_volume.exe; then
+    fresh="$TMP/fresh-prefix"
+    pids=()
+    for i in 1 2 3 4; do
+        WINRUN_PREFIX="$fresh" timeout -k 5 "$LIMIT" "$WINRUN" "$CONF/k32_volume.exe" >"out$i.txt" 2>&1 </dev/null &
+        pids+=($!)
+    done
+    all_ok=1
+    for p in "${pids[@]}"; do wait "$p" || all_ok=0; done
+    check "four programs racing on a fresh prefix: all should pass: $(cat out1.txt out2.txt out3.txt out4.txt | grep -v 'tests executed' | head -5)" [ $all_ok = 1 ]
+    check "the fresh prefix has drive_c/windows/system32 and a user profile" \
+        sh -c "[ -d '$fresh/drive_c/windows/system32' ] && ls -d '$fresh'/drive_c/users/*/AppData/Local/Temp >/dev/null"
+fi
+
 # ---------------------------------------------------------------------------------------------
 run out.txt err.txt --version
 check "--version: exit 0 and 'winrun' in the output, got $rc: $(cat out.txt)" sh -c "[ $rc -eq 0 ] && grep -q winrun out.txt"

@@ -18,6 +18,9 @@ public:
     virtual void present(Console&) {}
     // Give the terminal back (normal exit, signal, crash): must be safe to call more than once.
     virtual void restore() {}
+    // The program positioned the cursor, wrote cells or created/activated a screen buffer: a
+    // terminal front end leaves line mode for a full-screen display (terminal.h).
+    virtual void screen_request(Console&) {}
 };
 
 class HeadlessFrontEnd final : public FrontEnd {};

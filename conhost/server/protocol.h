@@ -1,6 +1,12 @@
 // The console protocol between kernel32 (client) and winrun-conhost, declared once. Transport: a
 // Unix SOCK_SEQPACKET socket pair, one request = one datagram, one reply each, in order. A request
-// is a Request header + payload; a reply is a Reply header + payload. The ops list is one X-macro;
+// is a Request header + payload; a reply is a Reply header + payload.
+//
+// Asynchronous requests (flags & k_async; only WRITE today) get no reply. A process sends them all
+// on one connection of its own; every synchronous request carries in arg[5] how many asynchronous
+// requests the process had sent before it (the fence), and conhost handles those first, so a
+// GetConsoleScreenBufferInfo after a WriteConsole sees the write whatever connection it goes on.
+// An asynchronous request that fails is reported once, in val[4] of the process's next reply. The ops list is one X-macro;
 // APPEND new ops at the end and bump k_version. Payloads are the Windows structures of types.h as
 // they are (both sides are on one machine). NEW_CONNECTION's reply carries one fd (SCM_RIGHTS):
 // another connection to the same console, so that a blocking read on one thread does not hold up
@@ -13,20 +19,21 @@
 
 namespace winrun::con::proto {
 
-inline constexpr uint32_t k_version = 1;
+inline constexpr uint32_t k_version = 2;
+inline constexpr uint16_t k_async = 1;  // Request::flags: no reply
 inline constexpr size_t k_max_datagram = 64 * 1024;
 
 struct Request {
     uint16_t op;
-    uint16_t reserved;
+    uint16_t flags;     // k_async
     uint32_t handle;    // screen buffer id, 0 for the input buffer
-    uint32_t arg[6];
+    uint32_t arg[6];    // arg[5]: the fence (asynchronous requests sent before this one)
 };
 static_assert(sizeof(Request) == 32);
 
 struct Reply {
     uint32_t error;     // a Windows error code, 0 = success
-    uint32_t val[5];
+    uint32_t val[5];    // val[4]: an earlier asynchronous request's error, reported once
 };
 static_assert(sizeof(Reply) == 24);
 inline constexpr size_t k_max_payload = k_max_datagram - sizeof(Request);

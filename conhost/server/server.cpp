@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,7 +35,17 @@ ScreenBuffer* Server::buffer(uint32_t id) {
     return it == con_.buffers.end() ? nullptr : it->second.get();
 }
 
-void Server::send_reply(Conn& c, const proto::Reply& r, const void* payload, size_t len, int fd) {
+void Server::send_reply(Conn& c, const proto::Reply& r0, const void* payload, size_t len, int fd) {
+    proto::Reply r = r0;
+    if (async_) {  // no reply; a failure waits for the process's next reply
+        auto p = procs_.find(async_pid_);
+        if (r.error && p != procs_.end() && !p->second.async_error) p->second.async_error = r.error;
+        return;
+    }
+    if (auto p = procs_.find(c.pid); p != procs_.end() && p->second.async_error) {
+        r.val[4] = p->second.async_error;
+        p->second.async_error = 0;
+    }
     uint8_t buf[proto::k_max_datagram];
     len = std::min(len, sizeof buf - sizeof r);
     std::memcpy(buf, &r, sizeof r);
@@ -69,6 +80,7 @@ void Server::close_conn(int fd) {
     if (it == conns_.end()) return;
     if (it->second.pid) {
         auto p = procs_.find(it->second.pid);
+        if (p != procs_.end() && p->second.async_fd == fd) p->second.async_fd = -1;
         if (p != procs_.end() && --p->second.connections <= 0) {
             procs_.erase(p);
             attach_order_.erase(std::remove(attach_order_.begin(), attach_order_.end(), it->second.pid), attach_order_.end());
@@ -145,6 +157,13 @@ void Server::handle(Conn& c, const proto::Request& rq, const uint8_t* pl, size_t
         if (!sb) reply_error(c, ERROR_INVALID_HANDLE);
         return sb != nullptr;
     };
+    switch (Op(rq.op)) {
+    case Op::SET_CURSOR: case Op::FILL: case Op::WRITE_CELLS: case Op::WRITE_BLOCK: case Op::SCROLL: case Op::CREATE_BUFFER:
+    case Op::SET_ACTIVE: case Op::SET_SIZE: case Op::SET_WINDOW:
+        fe_.screen_request(con_);  // the program draws: a terminal goes full-screen (terminal.h)
+        break;
+    default: break;
+    }
     switch (Op(rq.op)) {
     case Op::HELLO: {
         if (rq.arg[0] != proto::k_version) return reply_error(c, ERROR_INVALID_PARAMETER);
@@ -323,13 +342,71 @@ void Server::handle(Conn& c, const proto::Request& rq, const uint8_t* pl, size_t
     }
 }
 
+bool Server::receive(Conn& c, const uint8_t* data, ssize_t n) {
+    if (n < ssize_t(sizeof(proto::Request))) return false;
+    proto::Request rq;
+    std::memcpy(&rq, data, sizeof rq);
+    const uint8_t* pl = data + sizeof rq;
+    size_t len = size_t(n) - sizeof rq;
+    if (rq.flags & proto::k_async) {
+        // Only output goes without a reply (a request that answers something cannot).
+        if (proto::Op(rq.op) != proto::Op::WRITE || !c.pid) return false;
+        Process& p = procs_[c.pid];
+        p.async_fd = c.fd;
+        p.async_done++;
+        async_ = true;
+        async_pid_ = c.pid;
+        handle(c, rq, pl, len);
+        async_ = false;
+        return true;
+    }
+    if (c.pid) {
+        auto p = procs_.find(c.pid);
+        if (p != procs_.end() && int32_t(rq.arg[5] - p->second.async_done) > 0) {
+            // Copy: draining reuses no buffer of ours, but `data` may be the caller's.
+            std::vector<uint8_t> keep(data, data + n);
+            drain_async(c.pid, rq.arg[5]);
+            handle(c, rq, keep.data() + sizeof rq, len);
+            return true;
+        }
+    }
+    handle(c, rq, pl, len);
+    return true;
+}
+
+void Server::drain_async(uint32_t pid, uint32_t fence) {
+    std::vector<uint8_t> buf(proto::k_max_datagram);
+    for (;;) {
+        auto p = procs_.find(pid);
+        if (p == procs_.end() || p->second.async_fd < 0 || int32_t(fence - p->second.async_done) <= 0) return;
+        auto it = conns_.find(p->second.async_fd);
+        if (it == conns_.end()) return;
+        ssize_t n = recv(it->first, buf.data(), buf.size(), MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;  // not there (cannot happen) or closed: the poll loop sees to it
+        proto::Request rq;
+        if (n < ssize_t(sizeof rq)) return;
+        std::memcpy(&rq, buf.data(), sizeof rq);
+        if (!(rq.flags & proto::k_async)) {
+            // A synchronous request on the asynchronous connection is handled in its turn.
+            receive(it->second, buf.data(), n);
+            continue;
+        }
+        receive(it->second, buf.data(), n);
+    }
+}
+
 int Server::run() {
     std::vector<uint8_t> buf(proto::k_max_datagram);
     while (!conns_.empty()) {
         std::vector<pollfd> pfds;
         for (auto& [fd, c] : conns_) pfds.push_back(pollfd{fd, short(c.pending ? POLLRDHUP : POLLIN), 0});
         if (fe_.input_fd() >= 0) pfds.push_back(pollfd{fe_.input_fd(), POLLIN, 0});
-        if (poll(pfds.data(), pfds.size(), -1) < 0) {
+        // SIGWINCH (blocked otherwise by a terminal front end) interrupts the wait only.
+        sigset_t mask;
+        sigprocmask(SIG_SETMASK, nullptr, &mask);
+        sigdelset(&mask, SIGWINCH);
+        if (ppoll(pfds.data(), pfds.size(), nullptr, &mask) < 0) {
             if (errno == EINTR) {
                 fe_.read_input(con_);  // a signal (SIGWINCH) may have something for the front end
                 complete_pending();
@@ -353,17 +430,14 @@ int Server::run() {
                 continue;
             }
             // Several requests per wake-up: a program writing lines sends them back to back.
-            for (int i = 0; i < 64; i++) {
+            for (int i = 0; i < 256; i++) {
                 ssize_t n = recv(p.fd, buf.data(), buf.size(), MSG_DONTWAIT);
                 if (n < 0 && errno == EINTR) continue;
                 if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-                if (n < ssize_t(sizeof(proto::Request))) {
+                if (!receive(c, buf.data(), n)) {
                     close_conn(p.fd);
                     break;
                 }
-                proto::Request rq;
-                std::memcpy(&rq, buf.data(), sizeof rq);
-                handle(c, rq, buf.data() + sizeof rq, size_t(n) - sizeof rq);
                 if (c.pending) break;
             }
         }

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "console_host.h"
 #include "dispatcher.h"
 #include "log.h"
 
@@ -99,23 +100,43 @@ void on_read(evutil_socket_t fd, short, void* arg) {
             d->close_conn(c);
             return;
         }
-        // Every fd received is closed here: no message takes one yet (the dispatcher refuses them).
-        int nfds = 0;
+        // The fds received go to the dispatcher (a handler keeps the one it takes); the rest are
+        // closed after it.
+        c->state.in_fds.clear();
         for (cmsghdr* cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
             if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
                 size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
                 for (size_t j = 0; j < k; j++) {
                     int rfd;
                     std::memcpy(&rfd, CMSG_DATA(cm) + j * sizeof(int), sizeof rfd);
-                    close(rfd);
-                    nfds++;
+                    c->state.in_fds.push_back(rfd);
                 }
             }
         }
         bool truncated = (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
-        After after = d->disp->dispatch(c->state, {d->rbuf.data(), size_t(n)}, nfds, truncated, d->reply);
+        After after = d->disp->dispatch(c->state, {d->rbuf.data(), size_t(n)}, truncated, d->reply);
+        for (int rfd : c->state.in_fds)
+            if (rfd >= 0) close(rfd);
+        c->state.in_fds.clear();
+        int reply_fd = c->state.reply_fd;
+        c->state.reply_fd = -1;
         if (!d->reply.empty()) {
-            ssize_t s = send(fd, d->reply.data(), d->reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+            iovec riov{d->reply.data(), d->reply.size()};
+            alignas(cmsghdr) char rcbuf[CMSG_SPACE(sizeof(int))];
+            msghdr rmh{};
+            rmh.msg_iov = &riov;
+            rmh.msg_iovlen = 1;
+            if (reply_fd >= 0) {
+                rmh.msg_control = rcbuf;
+                rmh.msg_controllen = sizeof rcbuf;
+                cmsghdr* cm = CMSG_FIRSTHDR(&rmh);
+                cm->cmsg_level = SOL_SOCKET;
+                cm->cmsg_type = SCM_RIGHTS;
+                cm->cmsg_len = CMSG_LEN(sizeof(int));
+                std::memcpy(CMSG_DATA(cm), &reply_fd, sizeof reply_fd);
+            }
+            ssize_t s = sendmsg(fd, &rmh, MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (reply_fd >= 0) close(reply_fd);
             if (s != ssize_t(d->reply.size())) {
                 // A client that does not read its replies (or is gone) loses its connection.
                 WR_WARN(csrss, "conn {}: cannot send reply: {}", c->state.id, s < 0 ? strerror(errno) : "short send");
@@ -202,6 +223,8 @@ int run_daemon(const DaemonConfig& cfg) {
     if (getrandom(&ident.session_id, sizeof ident.session_id, 0) != sizeof ident.session_id)
         ident.session_id = uint64_t(getpid()) << 32 ^ uint64_t(time(nullptr));
     d.disp = std::make_unique<Dispatcher>(d.reg, ident);
+    static ProcessConsoleHost console_host(default_conhost_path());
+    d.disp->set_console_host(&console_host);
     struct stat st;
     if (!cfg.socket_path.empty() && stat(cfg.socket_path.c_str(), &st) == 0) d.socket_ino = st.st_ino;
 

@@ -40,6 +40,7 @@ constexpr auto k_table = [] {
                    uint32_t(sizeof(proto::Header) + proto::k_body_size<proto::req_> + (tail_)), 0, #name_};
     CSRSS_MESSAGES(CSRSS_ROW_)
 #undef CSRSS_ROW_
+    t[size_t(MsgId::CONSOLE_ADOPT)].max_fds = 1;
     return t;
 }();
 
@@ -64,6 +65,18 @@ After Dispatcher::error(Conn& c, wire::Writer& w, uint16_t id, uint32_t seq, Sta
 }
 
 After Dispatcher::dispatch(Conn& c, std::span<const uint8_t> d, int nfds, bool truncated, std::vector<uint8_t>& reply) {
+    // Without the fds themselves (tests, the fuzzer): a message that needs one sees -1.
+    c.in_fds.assign(size_t(std::max(nfds, 0)), -1);
+    After a = dispatch(c, d, truncated, reply);
+    if (c.reply_fd >= 0) close(c.reply_fd);
+    c.reply_fd = -1;
+    c.in_fds.clear();
+    return a;
+}
+
+After Dispatcher::dispatch(Conn& c, std::span<const uint8_t> d, bool truncated, std::vector<uint8_t>& reply) {
+    int nfds = int(c.in_fds.size());
+    c.reply_fd = -1;
     reply.clear();
     wire::Writer w(reply);
     auto hdr = wire::parse_header(d);
@@ -86,7 +99,9 @@ After Dispatcher::dispatch(Conn& c, std::span<const uint8_t> d, int nfds, bool t
     if (!parsed) return error(c, w, h.id, h.seq, Status::bad_size, c.hello ? After::keep : After::close);
     if (h.flags != 0 || h.status != 0) return error(c, w, h.id, h.seq, Status::bad_size, c.hello ? After::keep : After::close);
     WR_TRACE(csrss, "conn {}: {} seq {}", c.id, e.name, h.seq);
-    return (this->*e.handler)(c, parsed.value(), w);
+    After a = (this->*e.handler)(c, parsed.value(), w);
+    if (h.id == static_cast<uint16_t>(MsgId::REPORT_EXIT) || h.id == static_cast<uint16_t>(MsgId::CLOSE_PROCESS)) reap_consoles();
+    return a;
 }
 
 void Dispatcher::write_process(wire::Writer& w, const Process& p) {
@@ -307,6 +322,157 @@ After Dispatcher::on_RESOLVE_ACTCTX(Conn& c, const wire::Parsed& m, wire::Writer
     return After::keep;
 }
 
+// ---- consoles -------------------------------------------------------------------------------------
+
+After Dispatcher::console_error(Conn& c, wire::Writer& w, const wire::Parsed& m, Status st) {
+    if (c.reply_fd >= 0) close(c.reply_fd);
+    c.reply_fd = -1;
+    return error(c, w, m.header.id, m.header.seq, st);
+}
+
+bool Dispatcher::hand_out(Conn& c, uint32_t id) {
+    auto it = consoles_.find(id);
+    if (it == consoles_.end() || !host_) return false;
+    int fd = host_->new_connection(it->second.fd);
+    if (fd < 0) return false;
+    c.reply_fd = fd;
+    return true;
+}
+
+void Dispatcher::reap_consoles() {
+    if (consoles_.empty()) return;
+    std::map<uint32_t, int> attached;
+    for (auto it = reg_.upper_bound(0); it != reg_.end(); ++it)
+        if (it->second.console && it->second.state != proto::ProcState::exited) attached[it->second.console]++;
+    for (auto it = consoles_.begin(); it != consoles_.end();) {
+        if (attached.count(it->first)) {
+            ++it;
+            continue;
+        }
+        WR_TRACE(csrss, "console {}: no process left, dropping it", it->first);
+        if (it->second.fd >= 0) close(it->second.fd);
+        it = consoles_.erase(it);
+    }
+}
+
+After Dispatcher::on_CONSOLE_ALLOC(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleRequest>(m);
+    Process* p = c.pid ? reg_.find_mut(c.pid) : nullptr;
+    if (!p || c.exit_reported || req.target || req.flags) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    if (p->console) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    if (!host_) return error(c, w, m.header.id, m.header.seq, Status::unavailable);
+    int fd = host_->start_conhost();
+    if (fd < 0) return error(c, w, m.header.id, m.header.seq, Status::unavailable);
+    uint32_t id = next_console_++;
+    if (!next_console_) next_console_ = 1;
+    consoles_[id] = ConsoleRec{fd};
+    if (!hand_out(c, id)) {
+        close(fd);
+        consoles_.erase(id);
+        return console_error(c, w, m, Status::unavailable);
+    }
+    p->console = id;
+    WR_TRACE(csrss, "conn {}: process {} allocated console {}", c.id, c.pid, id);
+    begin_reply<MsgId::CONSOLE_ALLOC>(w, m, {id, 0});
+    w.finish();
+    return After::keep;
+}
+
+After Dispatcher::on_CONSOLE_ADOPT(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleRequest>(m);
+    Process* p = c.pid ? reg_.find_mut(c.pid) : nullptr;
+    if (!p || c.exit_reported || req.target || req.flags || p->console) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    if (c.in_fds.size() != 1 || c.in_fds[0] < 0 || !host_ || !host_->plausible_conhost(c.in_fds[0]))
+        return error(c, w, m.header.id, m.header.seq, Status::bad_fd);
+    uint32_t id = next_console_++;
+    if (!next_console_) next_console_ = 1;
+    consoles_[id] = ConsoleRec{c.in_fds[0]};
+    c.in_fds[0] = -1;  // ours now
+    p->console = id;
+    WR_TRACE(csrss, "conn {}: process {} adopted console {}", c.id, c.pid, id);
+    begin_reply<MsgId::CONSOLE_ADOPT>(w, m, {id, 0});
+    w.finish();
+    return After::keep;
+}
+
+After Dispatcher::on_CONSOLE_ATTACH(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleRequest>(m);
+    Process* p = c.pid ? reg_.find_mut(c.pid) : nullptr;
+    if (!p || c.exit_reported || (req.flags & ~proto::k_attach_pid)) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    uint32_t id;
+    if (req.flags & proto::k_attach_pid) {
+        if (p->console) return error(c, w, m.header.id, m.header.seq, Status::bad_state);  // already attached
+        uint32_t target = req.target == proto::k_attach_parent ? p->parent_pid : req.target;
+        const Process* t = target ? reg_.find(target) : nullptr;
+        if (!t || t->state != proto::ProcState::running) return error(c, w, m.header.id, m.header.seq, Status::not_found);
+        if (!t->console || !consoles_.count(t->console)) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+        id = t->console;
+    } else {
+        // The console the parent recorded for us (CONSOLE_INHERIT).
+        if (req.target || !p->console) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+        id = p->console;
+        if (!consoles_.count(id)) {
+            p->console = 0;
+            return error(c, w, m.header.id, m.header.seq, Status::not_found);
+        }
+    }
+    if (!hand_out(c, id)) return console_error(c, w, m, Status::unavailable);
+    p->console = id;
+    begin_reply<MsgId::CONSOLE_ATTACH>(w, m, {id, 0});
+    w.finish();
+    return After::keep;
+}
+
+After Dispatcher::on_CONSOLE_FREE(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleRequest>(m);
+    Process* p = c.pid ? reg_.find_mut(c.pid) : nullptr;
+    if (!p || req.target || req.flags || !p->console) return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    p->console = 0;
+    reap_consoles();
+    begin_reply<MsgId::CONSOLE_FREE>(w, m, {});
+    w.finish();
+    return After::keep;
+}
+
+After Dispatcher::on_CONSOLE_LIST(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleRequest>(m);
+    const Process* p = c.pid ? reg_.find(c.pid) : nullptr;
+    uint32_t id = req.target ? req.target : (p ? p->console : 0);
+    if (req.flags || !id || !consoles_.count(id)) return error(c, w, m.header.id, m.header.seq, Status::not_found);
+    std::vector<std::pair<uint64_t, uint32_t>> pids;  // (start time, pid): newest first
+    for (auto it = reg_.upper_bound(0); it != reg_.end(); ++it)
+        if (it->second.console == id && it->second.state == proto::ProcState::running)
+            pids.emplace_back(it->second.start_time, it->first);
+    std::sort(pids.begin(), pids.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second > b.second; });
+    proto::ListReply rep{0, 0};
+    begin_reply<MsgId::CONSOLE_LIST>(w, m, rep);
+    for (auto& [t, pid] : pids) {
+        if (w.room() < 4) {
+            rep.more = 1;
+            break;
+        }
+        w.fixed(pid);
+        rep.count++;
+    }
+    auto out = w.finish();
+    std::memcpy(const_cast<uint8_t*>(out.data()) + sizeof(proto::Header), &rep, sizeof rep);
+    return After::keep;
+}
+
+After Dispatcher::on_CONSOLE_INHERIT(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::ConsoleInheritRequest>(m);
+    const Process* p = c.pid ? reg_.find(c.pid) : nullptr;
+    if (!p || !req.console || p->console != req.console || !consoles_.count(req.console))
+        return error(c, w, m.header.id, m.header.seq, Status::bad_state);
+    Process* child = reg_.find_mut(req.child_pid);
+    if (!child || !c.refs.count(req.child_pid) || child->state != proto::ProcState::reserved)
+        return error(c, w, m.header.id, m.header.seq, Status::not_found);
+    child->console = req.console;
+    begin_reply<MsgId::CONSOLE_INHERIT>(w, m, {});
+    w.finish();
+    return After::keep;
+}
+
 void Dispatcher::connection_closed(Conn& c) {
     if (c.pid && !c.exit_reported) {
         const Process* p = reg_.find(c.pid);
@@ -319,6 +485,7 @@ void Dispatcher::connection_closed(Conn& c) {
     for (auto& [pid, n] : c.refs) reg_.release(pid, n);
     c.refs.clear();
     c.ref_total = 0;
+    reap_consoles();
 }
 
 // ---- exit codes of processes that did not report -------------------------------------------------

@@ -4,6 +4,7 @@
 // Independent of libevent and sockets: the daemon, the tests and the fuzzer call it the same way.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -25,6 +26,24 @@ struct Conn {
     std::unordered_map<uint32_t, uint32_t> refs;  // pid -> references held (OPEN_PROCESS, RESERVE_PID)
     uint32_t ref_total = 0;
     uint32_t errors = 0;        // protocol errors so far
+    // The fds that came with the message being dispatched (a handler that keeps one sets it to -1;
+    // the caller closes the rest), and the fd to send with the reply (the caller sends and closes it).
+    std::vector<int> in_fds;
+    int reply_fd = -1;
+};
+
+// What the dispatcher needs to run consoles: starting a conhost and asking one for a connection.
+// The daemon implements it with sockets and processes; tests may fake it; without one (the fuzzer)
+// the CONSOLE_* messages that need a conhost answer Status::unavailable.
+class ConsoleHost {
+public:
+    virtual ~ConsoleHost() = default;
+    // A new headless conhost; returns csrssd's connection to it, or -1.
+    virtual int start_conhost() = 0;
+    // A new connection to the conhost behind `conhost_fd` (its NEW_CONNECTION), or -1.
+    virtual int new_connection(int conhost_fd) = 0;
+    // Is `fd` something that could be a conhost connection (a SOCK_SEQPACKET Unix socket)?
+    virtual bool plausible_conhost(int fd) = 0;
 };
 
 enum class After { keep, close, halt };
@@ -47,6 +66,13 @@ public:
     // One received datagram. nfds: file descriptors that came with it (the caller closes them);
     // truncated: MSG_TRUNC or MSG_CTRUNC was set. The reply, if any, is left in `reply` (empty: none).
     After dispatch(Conn& c, std::span<const uint8_t> dgram, int nfds, bool truncated, std::vector<uint8_t>& reply);
+    // Same, with the fds themselves in c.in_fds (the daemon); c.reply_fd may be set on return.
+    After dispatch(Conn& c, std::span<const uint8_t> dgram, bool truncated, std::vector<uint8_t>& reply);
+
+    void set_console_host(ConsoleHost* h) { host_ = h; }
+    size_t console_count() const { return consoles_.size(); }
+    // Drops consoles that no live process is attached to (closing csrssd's connection to them).
+    void reap_consoles();
     // The connection is gone: references released; a registered process that did not report its exit
     // is marked exited now with the derived code.
     void connection_closed(Conn& c);
@@ -60,6 +86,17 @@ public:
 private:
     After error(Conn& c, wire::Writer& w, uint16_t id, uint32_t seq, proto::Status st, After after = After::keep);
     void write_process(wire::Writer& w, const Process& p);
+
+    After console_error(Conn& c, wire::Writer& w, const wire::Parsed& m, proto::Status st);
+    // A new connection to console `id` for the caller, as c.reply_fd. False: conhost unreachable.
+    bool hand_out(Conn& c, uint32_t id);
+
+    struct ConsoleRec {
+        int fd = -1;  // csrssd's connection to its conhost
+    };
+    std::map<uint32_t, ConsoleRec> consoles_;
+    uint32_t next_console_ = 1;
+    ConsoleHost* host_ = nullptr;
 
     Registry& reg_;
     sxs::Resolver resolver_;  // RESOLVE_ACTCTX: parsed manifests cached across requests

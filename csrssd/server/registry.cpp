@@ -25,6 +25,7 @@ proto::ProcessInfo Process::info() const {
     i.exit_time = exit_time;
     i.exit_reported = exit_reported ? 1 : 0;
     i.refs = refs;
+    i.console = console;
     return i;
 }
 

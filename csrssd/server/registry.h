@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,7 @@ struct Process {
     uint32_t refs = 0;              // references held by connections (open handles, reservations)
     std::vector<Thread> threads;    // alive threads
     uint32_t reserved_tid = 0;      // reserved: the main thread's tid, handed to the reserver
+    uint32_t console = 0;           // the console it is attached to (0 = none)
 
     proto::ProcessInfo info() const;
 };
@@ -69,6 +71,7 @@ public:
     void release(uint32_t pid, uint32_t n);
 
     const Process* find(uint32_t pid) const;
+    Process* find_mut(uint32_t pid) { return const_cast<Process*>(std::as_const(*this).find(pid)); }
     // Processes with pid > after_pid, ascending.
     std::map<uint32_t, Process>::const_iterator upper_bound(uint32_t after_pid) const { return procs_.upper_bound(after_pid); }
     std::map<uint32_t, Process>::const_iterator end() const { return procs_.end(); }

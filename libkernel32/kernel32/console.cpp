@@ -20,6 +20,7 @@
 
 #include <climits>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "file.h"
 #include "k32.h"
 #include "log.h"
+#include "client.h"
 #include "server/protocol.h"
 #include "unicode.h"
 
@@ -70,6 +72,14 @@ int g_main_fd = -1;           // used for NEW_CONNECTION only
 std::vector<int> g_pool;      // idle connections
 std::vector<int> g_all;       // every connection of this console (shut down by FreeConsole)
 pid_t g_conhost_pid = 0;
+
+// Output is asynchronous (protocol.h): WriteConsole sends on a connection of its own and does not
+// wait; conhost handles a synchronous request only after the writes sent before it (the fence).
+// Lock order: g_write_mutex, then g_mutex.
+std::mutex g_write_mutex;
+int g_write_fd = -1;
+std::atomic<uint32_t> g_async_sent{0};   // asynchronous requests sent (the fence of the next request)
+std::atomic<uint32_t> g_async_error{0};  // a failed write, reported by the next WriteConsole
 
 int conn_transact_raw(int fd, const proto::Request& rq, const void* payload, size_t len, proto::Reply& rep,
                       std::vector<uint8_t>* out, int* fd_out) {
@@ -129,7 +139,13 @@ DWORD transact(const proto::Request& rq, const void* payload, size_t len, proto:
         gen = g_generation;
     }
     if (fd < 0) return ERROR_INVALID_HANDLE;
-    int r = conn_transact_raw(fd, rq, payload, len, rep, out, nullptr);
+    proto::Request fenced = rq;
+    fenced.arg[5] = g_async_sent.load();
+    int r = conn_transact_raw(fd, fenced, payload, len, rep, out, nullptr);
+    if (r == 0 && rep.val[4]) {
+        uint32_t none = 0;
+        g_async_error.compare_exchange_strong(none, rep.val[4]);
+    }
     std::lock_guard lock(g_mutex);
     if (g_attached && gen == g_generation && r == 0) g_pool.push_back(fd);
     if (r != 0) return ERROR_INVALID_HANDLE;
@@ -203,47 +219,35 @@ std::string conhost_path() {
     return p.substr(0, p.rfind('/') + 1) + "winrun-conhost";
 }
 
-// Starts a headless conhost and attaches to it. Under g_mutex.
-DWORD start_console() {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return error_from_errno(errno);
-    std::string path = conhost_path();
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    // conhost's own diagnostics go to our stderr.
-    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
-    posix_spawnattr_t at;
-    posix_spawnattr_init(&at);
-    // Its own process group: Ctrl+C typed at the terminal is for the program, not its console host.
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&at, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&at, &none);
-    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>("--headless"), const_cast<char*>("--fd"),
-                    const_cast<char*>("3"), nullptr};
-    pid_t pid;
-    int rc = posix_spawn(&pid, path.c_str(), &fa, &at, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    close(sv[1]);
-    if (rc != 0) {
-        close(sv[0]);
-        WR_WARN(process, "cannot start {}: {}", path, strerror(rc));
-        return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    proto::Request rq = request(Op::HELLO, 0, {proto::k_version, current_process_id(), uint32_t(getpid()), current_process_id()});
+bool g_tty_console = false;  // conhost owns the terminal (wait for it to give it back at exit)
+
+uint32_t g_console_id = 0;  // the console's id in csrssd (0: not known to csrssd, e.g. no session)
+
+// The process group for control events (GenerateConsoleCtrlEvent): inherited from the parent
+// (WINRUN_CONSOLE_GROUP), or this process's own pid (a group of its own, CREATE_NEW_PROCESS_GROUP).
+uint32_t console_group() {
+    static uint32_t group = [] {
+        const char* g = getenv("WINRUN_CONSOLE_GROUP");
+        uint32_t v = g ? uint32_t(strtoul(g, nullptr, 10)) : 0;
+        return v ? v : current_process_id();
+    }();
+    return group;
+}
+
+// Attaches to the conhost on `fd` (a connection of our own, not yet HELLOed). Under g_mutex.
+DWORD attach_fd(int fd, pid_t conhost_pid, bool tty, uint32_t console_id) {
+    proto::Request rq = request(Op::HELLO, 0, {proto::k_version, current_process_id(), uint32_t(getpid()), console_group()});
     proto::Reply rep{};
-    if (conn_transact_raw(sv[0], rq, nullptr, 0, rep, nullptr, nullptr) != 0 || rep.error) {
-        close(sv[0]);
+    if (conn_transact_raw(fd, rq, nullptr, 0, rep, nullptr, nullptr) != 0 || rep.error) {
+        close(fd);
         return ERROR_INVALID_HANDLE;
     }
     g_active_at_start = rep.val[0];
-    g_conhost_pid = pid;
-    g_main_fd = sv[0];
-    g_all = {sv[0]};
+    g_conhost_pid = conhost_pid;
+    g_tty_console = tty;
+    g_console_id = console_id;
+    g_main_fd = fd;
+    g_all = {fd};
     g_pool.clear();
     g_attached = true;
     g_generation++;
@@ -254,6 +258,69 @@ DWORD start_console() {
         if (t) CloseHandle(t);
     }
     return 0;
+}
+
+// Starts a conhost ourselves: on the terminal `tty_fd` (it must run in our process group), or
+// headless when there is no session to ask. Under g_mutex.
+DWORD spawn_console(int tty_fd) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return error_from_errno(errno);
+    std::string path = conhost_path();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    // The terminal first: it may be fd 1 or 2, which the next actions replace.
+    if (tty_fd >= 0) posix_spawn_file_actions_adddup2(&fa, tty_fd, 4);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    // conhost's own diagnostics go to our stderr.
+    posix_spawn_file_actions_adddup2(&fa, sv[1], 3);
+    posix_spawnattr_t at;
+    posix_spawnattr_init(&at);
+    // Headless: its own process group (Ctrl+C typed at a terminal is for the program). On a terminal
+    // it stays in the program's group, which is the terminal's foreground group: conhost reads the
+    // terminal in raw mode, so Ctrl+C reaches it as a key, not as SIGINT.
+    posix_spawnattr_setflags(&at, (tty_fd < 0 ? POSIX_SPAWN_SETPGROUP : 0) | POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setpgroup(&at, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&at, &none);
+    char* argv[] = {const_cast<char*>(path.c_str()), const_cast<char*>(tty_fd < 0 ? "--headless" : "--tty"),
+                    const_cast<char*>(tty_fd < 0 ? "--fd" : "4"), const_cast<char*>(tty_fd < 0 ? "3" : "--fd"),
+                    const_cast<char*>(tty_fd < 0 ? nullptr : "3"), nullptr};
+    pid_t pid;
+    int rc = posix_spawn(&pid, path.c_str(), &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(sv[1]);
+    if (rc != 0) {
+        close(sv[0]);
+        WR_WARN(process, "cannot start {}: {}", path, strerror(rc));
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    // Make the console known to csrssd (children and AttachConsole find it there): csrssd keeps a
+    // connection of its own, asked for before our HELLO so that it belongs to no process.
+    uint32_t id = 0;
+    if (csrss::Session* s = session()) {
+        proto::Reply rep{};
+        int nfd = -1;
+        if (conn_transact_raw(sv[0], request(Op::NEW_CONNECTION, 0), nullptr, 0, rep, nullptr, &nfd) == 0 && !rep.error && nfd >= 0) {
+            if (auto r = s->console_adopt(nfd)) id = r.value();
+            else WR_WARN(process, "console not registered with csrssd: {}", r.error().message);
+            close(nfd);
+        }
+    }
+    return attach_fd(sv[0], pid, tty_fd >= 0, id);
+}
+
+// A new console: on the terminal `tty_fd`, or headless (from csrssd when there is a session). Under g_mutex.
+DWORD start_console(int tty_fd = -1) {
+    if (tty_fd < 0)
+        if (csrss::Session* s = session()) {
+            auto r = s->console_alloc();
+            if (r) return attach_fd(r.value().fd, 0, false, r.value().console);
+            WR_WARN(process, "csrssd gave no console ({}): starting one", r.error().message);
+        }
+    return spawn_console(tty_fd);
 }
 
 bool ensure_console() {
@@ -287,15 +354,37 @@ std::string to_narrow(UINT cp, std::u16string_view w) {
     return s;
 }
 
+// One WRITE without waiting for its reply.
+DWORD send_write(uint32_t buffer, const char16_t* text, size_t n) {
+    std::lock_guard wl(g_write_mutex);
+    int fd;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached) return ERROR_INVALID_HANDLE;
+        if (g_write_fd < 0) g_write_fd = take_connection();
+        fd = g_write_fd;
+    }
+    if (fd < 0) return ERROR_INVALID_HANDLE;
+    proto::Request rq{uint16_t(Op::WRITE), proto::k_async, buffer, {}};
+    uint8_t buf[proto::k_max_datagram];
+    std::memcpy(buf, &rq, sizeof rq);
+    std::memcpy(buf + sizeof rq, text, n * 2);
+    ssize_t s;
+    while ((s = send(fd, buf, sizeof rq + n * 2, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    if (s != ssize_t(sizeof rq + n * 2)) return ERROR_INVALID_HANDLE;
+    g_async_sent.fetch_add(1);
+    return 0;
+}
+
 BOOL write_wide(uint32_t buffer, std::u16string_view text, DWORD* written) {
+    if (uint32_t e = g_async_error.exchange(0)) return fail(e);
     // In datagram-sized pieces; a surrogate pair is never split.
     const size_t max = proto::k_max_payload / 2 - 1;
     size_t done = 0;
     while (done < text.size()) {
         size_t n = std::min(max, text.size() - done);
         if (n < text.size() - done && n && text[done + n - 1] >= 0xD800 && text[done + n - 1] < 0xDC00) n--;
-        proto::Reply rep{};
-        if (DWORD e = transact(request(Op::WRITE, buffer), text.data() + done, n * 2, rep)) return fail(e);
+        if (DWORD e = send_write(buffer, text.data() + done, n)) return fail(e);
         done += n;
     }
     return TRUE;
@@ -371,6 +460,91 @@ BOOL console_read_file(HANDLE h, void* buf, DWORD n, DWORD* read) {
 
 // ---- allocation ---------------------------------------------------------------------------------
 
+// Before the DLLs attach (loader/main.cpp). Started on a terminal (stdout or stderr is one), the
+// process gets a console that owns it, as a Windows console program started from a console does:
+// the std handles on the terminal become console handles; a redirected one stays a plain handle
+// (`winrun prog | cat`: stdout is the pipe, stdin and stderr the console). Only stdin on a
+// terminal (output all redirected, as under a test runner) stays redirected mode, and
+// WINRUN_CONSOLE=redirected forces it.
+void console_ctrl_startup();  // console_ctrl.cpp
+
+void console_startup() {
+    console_ctrl_startup();
+    // Set by CreateProcess for a winrun child: the console to attach to (an id csrssd knows, or "new")
+    // and which std handles are console handles (bits 0-2: stdin, stdout, stderr).
+    std::string inherit = getenv("WINRUN_CONSOLE_ID") ? getenv("WINRUN_CONSOLE_ID") : "";
+    unsigned mask = getenv("WINRUN_CONSOLE_STD") ? unsigned(strtoul(getenv("WINRUN_CONSOLE_STD"), nullptr, 10)) & 7 : 0;
+    (void)console_group();  // read before the variables go
+    for (const char* v : {"WINRUN_CONSOLE_ID", "WINRUN_CONSOLE_STD", "WINRUN_CONSOLE_GROUP"}) unsetenv(v);
+    if (!inherit.empty()) {
+        {
+            std::lock_guard lock(g_mutex);
+            if (g_attached) return;
+            csrss::Session* s = session();
+            DWORD e = ERROR_INVALID_HANDLE;
+            if (inherit == "new") e = start_console();
+            else if (s) {
+                auto r = s->console_attach(0, false);
+                if (r) e = attach_fd(r.value().fd, 0, false, r.value().console);
+                else WR_WARN(process, "cannot attach to the parent's console: {}", r.error().message);
+            }
+            if (e) return;  // the std handles stay as they came (/dev/null for the console ones)
+        }
+        for (int i = 0; i < 3; i++)
+            if (mask & (1u << i)) SetStdHandle(DWORD(-10 - i), new_console_handle(i == 0 ? 0 : g_active_at_start, 0));
+        return;
+    }
+    const char* mode = getenv("WINRUN_CONSOLE");
+    if (mode && !std::strcmp(mode, "redirected")) return;
+    const bool tty[3] = {isatty(0) == 1, isatty(1) == 1, isatty(2) == 1};
+    if (!tty[1] && !tty[2]) return;
+    {
+        std::lock_guard lock(g_mutex);
+        if (g_attached) return;
+        if (DWORD e = start_console(tty[1] ? 1 : 2)) {
+            WR_WARN(process, "no console on the terminal (error {}): redirected mode", e);
+            return;
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        if (tty[i]) SetStdHandle(DWORD(-10 - i), new_console_handle(i == 0 ? 0 : g_active_at_start, 0));
+}
+
+// For CreateProcess: the console a child inherits (0: none known to csrssd) and which of the
+// handles given are console handles of it.
+uint32_t console_id_for_child() {
+    std::lock_guard lock(g_mutex);
+    return g_attached ? g_console_id : 0;
+}
+bool is_current_console_handle(HANDLE h) {
+    auto o = handle_get(h);
+    if (!o || o->kind != ObjectKind::Console) return false;
+    auto c = std::static_pointer_cast<ConsoleObject>(o);
+    std::lock_guard lock(g_mutex);
+    return g_attached && c->generation == g_generation;
+}
+uint32_t current_console_group() { return console_group(); }
+
+// At process exit (process.cpp: finish): the queued output is conhost's to show; when conhost owns
+// the terminal, wait (a little) for it to give the terminal back, so that the shell finds it sane.
+void console_process_exit() {
+    pid_t pid;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached) return;
+        // csrssd drops its connection to the console when we were the last process on it.
+        if (g_console_id)
+            if (csrss::Session* s = session()) (void)s->console_free();
+        if (!g_tty_console) return;
+        for (int fd : g_all) shutdown(fd, SHUT_RDWR);
+        pid = g_conhost_pid;
+    }
+    for (int i = 0; i < 2000; i++) {
+        if (waitpid(pid, nullptr, WNOHANG) != 0) return;
+        usleep(1000);
+    }
+}
+
 // The std handles: a console process gets console handles where it has none (a redirected handle
 // stays: the program's output keeps going where its parent sent it).
 static void set_std_handles_if_missing() {
@@ -392,8 +566,15 @@ BOOL WINAPI AllocConsole() {
 }
 
 BOOL WINAPI FreeConsole() {
+    std::lock_guard wl(g_write_mutex);
     std::lock_guard lock(g_mutex);
     if (!g_attached) return TRUE;
+    if (g_console_id)
+        if (csrss::Session* s = session()) (void)s->console_free();
+    g_console_id = 0;
+    g_write_fd = -1;
+    g_async_sent = 0;
+    g_async_error = 0;
     g_attached = false;
     g_generation++;
     // shutdown wakes the control listener and any blocked reader; they see the console gone.
@@ -407,11 +588,22 @@ BOOL WINAPI FreeConsole() {
 }
 
 BOOL WINAPI AttachConsole(DWORD pid) {
-    std::lock_guard lock(g_mutex);
-    if (g_attached) return fail(ERROR_ACCESS_DENIED);
-    // No process of the session hands its console to others yet (csrssd will): the parent has none
-    // we can reach, which Windows reports with ERROR_INVALID_HANDLE.
-    return fail(pid == DWORD(-1) ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+    {
+        std::lock_guard lock(g_mutex);
+        if (g_attached) return fail(ERROR_ACCESS_DENIED);
+        csrss::Session* s = session();
+        if (!s) return fail(ERROR_INVALID_HANDLE);
+        auto r = s->console_attach(pid, true);
+        if (!r) {
+            WR_TRACE(process, "AttachConsole({}): {}", pid, r.error().message);
+            // Windows: ERROR_INVALID_HANDLE when the parent has no console, ERROR_INVALID_PARAMETER
+            // for a process that does not exist or has none.
+            return fail(pid == DWORD(-1) ? ERROR_INVALID_HANDLE : ERROR_INVALID_PARAMETER);
+        }
+        if (DWORD e = attach_fd(r.value().fd, 0, false, r.value().console)) return fail(e);
+    }
+    set_std_handles_if_missing();
+    return TRUE;
 }
 
 // No console window: NULL (a headless console has none either).
@@ -857,6 +1049,21 @@ BOOL WINAPI SetConsoleOutputCP(UINT cp) { return set_cp(true, cp); }
 
 DWORD WINAPI GetConsoleProcessList(DWORD* pids, DWORD count) {
     if (!pids || !count) return fail(ERROR_INVALID_PARAMETER), 0;
+    uint32_t id;
+    {
+        std::lock_guard lock(g_mutex);
+        if (!g_attached) return fail(ERROR_INVALID_HANDLE), 0;
+        id = g_console_id;
+    }
+    csrss::Session* s = session();
+    if (id && s) {
+        // csrssd knows every process attached to the console.
+        auto r = s->console_list(id);
+        if (!r) return fail(ERROR_INVALID_HANDLE), 0;
+        size_t n = r.value().size();
+        if (n <= count) std::memcpy(pids, r.value().data(), n * 4);
+        return DWORD(n);
+    }
     proto::Reply rep{};
     std::vector<uint8_t> data;
     if (DWORD e = transact(request(Op::PROCESS_LIST, 0), nullptr, 0, rep, &data)) return fail(e), 0;

@@ -90,6 +90,23 @@ void start_delivery() {
 }
 }  // namespace
 
+// For CreateProcess: children inherit "ignore Ctrl+C" (WINRUN_CTRL_C_IGNORED).
+bool ctrl_c_ignored() {
+    std::lock_guard lock(g_mutex);
+    return g_ignore_ctrl_c;
+}
+
+// At start-up: the parent ignored Ctrl+C, or started us in a new process group.
+void console_ctrl_startup() {
+    if (const char* v = getenv("WINRUN_CTRL_C_IGNORED")) {
+        if (v[0] == '1') {
+            std::lock_guard lock(g_mutex);
+            g_ignore_ctrl_c = true;
+        }
+        unsetenv("WINRUN_CTRL_C_IGNORED");
+    }
+}
+
 // From the console's control-event thread (console.cpp): the same path as a signal.
 void deliver_console_ctrl_event(DWORD event) {
     HANDLE t = CreateThread(nullptr, 0, run_handlers, reinterpret_cast<void*>(uintptr_t(event)), 0, nullptr);

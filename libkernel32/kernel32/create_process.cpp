@@ -34,9 +34,16 @@ namespace winrun::k32 {
 
 HANDLE WINAPI GetStdHandle(DWORD which);
 DWORD WINAPI GetEnvironmentVariableW(LPCWSTR name, LPWSTR buf, DWORD size);
+// console.cpp / console_ctrl.cpp
+uint32_t console_id_for_child();
+bool is_current_console_handle(HANDLE h);
+uint32_t current_console_group();
+bool ctrl_c_ignored();
 
 namespace {
 constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STARTF_USESTDHANDLES = 0x100;
+constexpr DWORD DETACHED_PROCESS = 0x8, CREATE_NEW_CONSOLE = 0x10, CREATE_NEW_PROCESS_GROUP = 0x200,
+                CREATE_NO_WINDOW = 0x08000000;
 
 
 bool is_pe(const std::string& path) {
@@ -109,6 +116,8 @@ std::vector<std::string> child_environment(const void* env, bool unicode) {
         i += e.size() + 1;
         if (e[0] == u'=') continue;  // per-drive current directories
         std::string kv = utf16_to_utf8(e);
+        // The console a child attaches to is decided below, never taken from a block.
+        if (strncasecmp(kv.c_str(), "WINRUN_CONSOLE_", 15) == 0 || strncasecmp(kv.c_str(), "WINRUN_CTRL_C_IGNORED=", 22) == 0) continue;
         if (strncasecmp(kv.c_str(), "PATH=", 5) == 0) {
             std::string linux_path;
             std::u16string_view p = std::u16string_view(e).substr(5);
@@ -282,6 +291,34 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
     bool use_si = si && (si->dwFlags & STARTF_USESTDHANDLES) && inherit;
     HANDLE std_h[3] = {use_si ? si->hStdInput : GetStdHandle(DWORD(-10)), use_si ? si->hStdOutput : GetStdHandle(DWORD(-11)),
                        use_si ? si->hStdError : GetStdHandle(DWORD(-12))};
+    // The console (docs/console.md): a winrun child attaches to ours (its std handles that are console
+    // handles of it become console handles again there), gets a new one (CREATE_NEW_CONSOLE,
+    // CREATE_NO_WINDOW: headless), or none (DETACHED_PROCESS).
+    unsigned console_mask = 0;
+    for (int i = 0; i < 3; i++)
+        if (is_current_console_handle(std_h[i])) console_mask |= 1u << i;
+    if (is_pe(program) && !(flags & DETACHED_PROCESS)) {
+        uint32_t console = console_id_for_child();
+        if (flags & (CREATE_NEW_CONSOLE | CREATE_NO_WINDOW)) {
+            envs.push_back("WINRUN_CONSOLE_ID=new");
+            // Its std handles are the new console's, unless given.
+            envs.push_back("WINRUN_CONSOLE_STD=" + std::to_string(use_si ? console_mask : 7u));
+        } else if (console && reserved && console_mask && s->console_inherit(reserved, console)) {
+            envs.push_back("WINRUN_CONSOLE_ID=" + std::to_string(console));
+            envs.push_back("WINRUN_CONSOLE_STD=" + std::to_string(console_mask));
+        } else if (console && reserved && s->console_inherit(reserved, console)) {
+            envs.push_back("WINRUN_CONSOLE_ID=" + std::to_string(console));
+            envs.push_back("WINRUN_CONSOLE_STD=0");
+        }
+    }
+    // Process groups: a new one rooted at the child (which then ignores Ctrl+C, as on Windows), or ours.
+    if (flags & CREATE_NEW_PROCESS_GROUP) {
+        if (reserved) envs.push_back("WINRUN_CONSOLE_GROUP=" + std::to_string(reserved));
+        envs.push_back("WINRUN_CTRL_C_IGNORED=1");
+    } else {
+        envs.push_back("WINRUN_CONSOLE_GROUP=" + std::to_string(current_console_group()));
+        if (ctrl_c_ignored()) envs.push_back("WINRUN_CTRL_C_IGNORED=1");
+    }
     // Through staged copies too: fds 0-2 may already hold other extra fds' sources... or each other.
     for (int i = 0; i < 3; i++) {
         int fd = fd_of(std_h[i]);

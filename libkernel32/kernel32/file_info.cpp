@@ -96,6 +96,13 @@ bool stat_handle(const FileObject& f, struct stat& st) {
     return false;
 }
 
+// An information buffer too small for its class: ERROR_BAD_LENGTH (STATUS_INFO_LENGTH_MISMATCH).
+bool buffer_holds(DWORD size, size_t needed) {
+    if (size >= needed) return true;
+    set_last_error(ERROR_BAD_LENGTH);
+    return false;
+}
+
 bool may_write_attributes(const FileObject& f) {
     return f.access & (GENERIC_WRITE | GENERIC_ALL | FILE_WRITE_ATTRIBUTES);
 }
@@ -149,11 +156,7 @@ BOOL WINAPI GetFileInformationByHandleEx(HANDLE h, DWORD cls, void* buf, DWORD s
     auto f = file_from_handle(h);
     if (!f) return FALSE;
     struct stat st;
-    auto need = [&](size_t n) {
-        if (size >= n) return true;
-        set_last_error(ERROR_BAD_LENGTH);
-        return false;
-    };
+    auto need = [size](size_t n) { return buffer_holds(size, n); };
     switch (cls) {
     case FileBasicInfo: {
         if (!need(sizeof(FILE_BASIC_INFO)) || !stat_handle(*f, st)) return FALSE;
@@ -215,11 +218,7 @@ BOOL WINAPI GetFileInformationByHandleEx(HANDLE h, DWORD cls, void* buf, DWORD s
 BOOL WINAPI SetFileInformationByHandle(HANDLE h, DWORD cls, void* buf, DWORD size) {
     auto f = file_from_handle(h);
     if (!f) return FALSE;
-    auto need = [&](size_t n) {
-        if (size >= n) return true;
-        set_last_error(ERROR_BAD_LENGTH);
-        return false;
-    };
+    auto need = [size](size_t n) { return buffer_holds(size, n); };
     switch (cls) {
     case FileBasicInfo: {
         if (!need(sizeof(FILE_BASIC_INFO))) return FALSE;

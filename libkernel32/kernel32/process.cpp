@@ -100,7 +100,10 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
 
 // The last steps of every exit: the full code to --exit-code-file and to csrssd (which also
 // disarms the watchdog), then the low 8 bits to Linux.
+void console_process_exit();  // console.cpp: lets conhost give the terminal back
+
 [[noreturn]] void finish(UINT code) {
+    console_process_exit();
     named::process_exiting();  // named mutexes this process owns become abandoned
     write_exit_code_file(code);
     if (g_session) (void)g_session->report_exit(code);

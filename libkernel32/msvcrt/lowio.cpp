@@ -39,8 +39,15 @@ uint8_t device_flags(HANDLE h) {
     return t == 2 ? OSF_DEV : t == 3 ? OSF_PIPE : 0;
 }
 
-// Writes all of `n` bytes to the Linux fd; -1 with errno set on failure.
-int write_all(int lfd, const char* p, size_t n) {
+// Writes all of `n` bytes to the Linux fd (or, for a console handle, to the console); -1 with
+// errno set on failure.
+int write_all(int lfd, const char* p, size_t n, HANDLE h = nullptr) {
+    if (lfd < 0 && h && k32::is_console_handle(h)) {
+        DWORD w = 0;
+        if (k32::console_write_file(h, p, DWORD(n), &w)) return 0;
+        errno = EBADF;
+        return -1;
+    }
     size_t done = 0;
     while (done < n) {
         ssize_t r = ::write(lfd, p + done, n - done);
@@ -90,7 +97,7 @@ int crt_write(int fd, const void* buf, unsigned n) {
     if (io->osfile & OSF_APPEND) lseek(io->linux_fd, 0, SEEK_END);
     const char* p = static_cast<const char*>(buf);
     if (!(io->osfile & OSF_TEXT)) {
-        if (write_all(io->linux_fd, p, n) < 0) {
+        if (write_all(io->linux_fd, p, n, io->handle) < 0) {
             dosmaperr(k32::error_from_errno(errno));
             return -1;
         }
@@ -110,7 +117,7 @@ int crt_write(int fd, const void* buf, unsigned n) {
             p += take;
             run -= take;
             if (o >= sizeof out - 2) {
-                if (write_all(io->linux_fd, out, o) < 0) {
+                if (write_all(io->linux_fd, out, o, io->handle) < 0) {
                     dosmaperr(k32::error_from_errno(errno));
                     return -1;
                 }
@@ -122,7 +129,7 @@ int crt_write(int fd, const void* buf, unsigned n) {
             out[o++] = '\n';
             p++;
             if (o >= sizeof out - 2) {
-                if (write_all(io->linux_fd, out, o) < 0) {
+                if (write_all(io->linux_fd, out, o, io->handle) < 0) {
                     dosmaperr(k32::error_from_errno(errno));
                     return -1;
                 }
@@ -130,7 +137,7 @@ int crt_write(int fd, const void* buf, unsigned n) {
             }
         }
     }
-    if (o && write_all(io->linux_fd, out, o) < 0) {
+    if (o && write_all(io->linux_fd, out, o, io->handle) < 0) {
         dosmaperr(k32::error_from_errno(errno));
         return -1;
     }
@@ -154,8 +161,13 @@ int crt_read(int fd, void* buf, unsigned n) {
         io->pipech = 10;
     }
     ssize_t r;
-    do r = ::read(io->linux_fd, p + got, n - got);
-    while (r < 0 && errno == EINTR);
+    if (io->linux_fd < 0 && k32::is_console_handle(io->handle)) {  // a console: a cooked ReadConsole
+        DWORD k = 0;
+        r = k32::console_read_file(io->handle, p + got, n - got, &k) ? ssize_t(k) : (errno = EBADF, -1);
+    } else {
+        do r = ::read(io->linux_fd, p + got, n - got);
+        while (r < 0 && errno == EINTR);
+    }
     if (r < 0) {
         if (errno == EPIPE || got) return int(got);
         dosmaperr(k32::error_from_errno(errno));
