@@ -546,9 +546,19 @@ Result<void> Session::close_process(uint32_t pid) {
     return {};
 }
 
+Result<void> Session::terminate_process(uint32_t pid, uint32_t exit_code) {
+    TRY(s_->call<MsgId::TERMINATE_PROCESS>({pid, exit_code}));
+    return {};
+}
+
 Result<uint32_t> Session::reserve_pid() {
     auto r = TRY(s_->call<MsgId::RESERVE_PID>({}));
     return r.pid;
+}
+
+Result<std::pair<uint32_t, uint32_t>> Session::reserve_process() {
+    auto r = TRY(s_->call<MsgId::RESERVE_PID>({}));
+    return std::pair<uint32_t, uint32_t>{r.pid, r.tid};
 }
 
 Result<std::vector<ProcessEntry>> Session::list_processes() {

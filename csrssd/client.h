@@ -83,8 +83,13 @@ public:
     // until close_process or until this connection closes.
     Result<ProcessEntry> open_process(uint32_t pid);
     Result<void> close_process(uint32_t pid);
+    // TerminateProcess: records the exit code of a running process this connection holds a
+    // reference to; the caller then kills it (the code stays what GetExitCodeProcess reports).
+    Result<void> terminate_process(uint32_t pid, uint32_t exit_code);
     // A pid for a child about to be started (CreateProcess): the caller holds a reference to it.
     Result<uint32_t> reserve_pid();
+    // The same, with the id its main thread will have: {pid, tid}.
+    Result<std::pair<uint32_t, uint32_t>> reserve_process();
     Result<std::vector<ProcessEntry>> list_processes();
     // Every live thread of the session, ordered by (owner_pid, tid).
     Result<std::vector<ThreadEntry>> list_threads();

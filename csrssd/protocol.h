@@ -22,7 +22,8 @@ namespace winrun::csrss::proto {
 
 // Bump on any change to a struct, a message id or the meaning of a field.
 // 2: LIST_THREADS. 3: RESOLVE_ACTCTX. 4: consoles (CONSOLE_*; ProcessInfo.console).
-inline constexpr uint32_t k_version = 4;
+// 5: TERMINATE_PROCESS; RESERVE_PID also reserves the main thread's tid.
+inline constexpr uint32_t k_version = 5;
 // "CSR1": first word of HELLO, so a stray connection speaking another protocol is refused at once.
 inline constexpr uint32_t k_hello_magic = 0x31525343;
 
@@ -213,9 +214,18 @@ struct ThreadInfo {
 static_assert(sizeof(ThreadInfo) == 24 && offsetof(ThreadInfo, owner_pid) == 4 && offsetof(ThreadInfo, linux_tid) == 8 &&
               offsetof(ThreadInfo, start_time) == 16);
 
+// TERMINATE_PROCESS: records `exit_code` as the exit code of a running process the caller holds a
+// reference to (an open handle), before the caller kills it; its connection closing later changes
+// nothing. not_found without a reference, bad_state when it has exited already.
+struct TerminateRequest {
+    uint32_t pid;
+    uint32_t exit_code;
+};
+static_assert(sizeof(TerminateRequest) == 8 && offsetof(TerminateRequest, exit_code) == 4);
+
 struct ReservePidReply {
     uint32_t pid;
-    uint32_t reserved;
+    uint32_t tid;  // the main thread's id, given to the child when it claims the pid
 };
 static_assert(sizeof(ReservePidReply) == 8);
 
@@ -293,7 +303,8 @@ static_assert(sizeof(ConsoleInheritRequest) == 8 && offsetof(ConsoleInheritReque
     X(16, CONSOLE_ATTACH, ConsoleRequest, ConsoleReply, 0)  /* -> fd */                            \
     X(17, CONSOLE_FREE, ConsoleRequest, Empty, 0)                                                  \
     X(18, CONSOLE_LIST, ConsoleRequest, ListReply, 0)       /* tail: count u32 pids, newest first */ \
-    X(19, CONSOLE_INHERIT, ConsoleInheritRequest, Empty, 0)
+    X(19, CONSOLE_INHERIT, ConsoleInheritRequest, Empty, 0)                                      \
+    X(20, TERMINATE_PROCESS, TerminateRequest, Empty, 0)
 
 enum class MsgId : uint16_t {
     invalid = 0,

@@ -266,6 +266,15 @@ int main(int argc, char** argv) {
         _exit(rc);
     }
     loader::peb()->ImageBaseAddress = mod.value()->base;
+    // CREATE_SUSPENDED (create_process.cpp): wait, before any DLL initialisation, until the parent's
+    // ResumeThread writes to the start pipe (or the parent goes away: EOF).
+    if (const char* f = getenv("WINRUN_START_FD")) {
+        int fd = atoi(f);
+        unsetenv("WINRUN_START_FD");
+        char b;
+        while (read(fd, &b, 1) < 0 && errno == EINTR) {}
+        close(fd);
+    }
     static GuestStart gs{mod.value()->entry};
     if (!gs.entry) return refuse(exe, "the program has no entry point");
     // 64 bytes of headroom above the first frame, 16-byte aligned.

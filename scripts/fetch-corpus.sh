@@ -8,6 +8,8 @@ declare -A INTEGRITY=(
   ["7zip-bin@5.2.0"]="sha512-ukTPVhqG4jNzMro2qA9HSCSSVJN3aN7tlb+hfqYCt3ER0yWroeA2VR38MNrOHLQ/cVj+DaIMad0kFCtWWowh/A=="
   ["@biomejs/cli-win32-x64@2.6.8"]="sha512-cD6HvGczZUiAYsY8s2TxxXj2AHFzEdMomvVJfEjzOjBM45nGqIDfBpbtvwGQzDCN8X2yKKk9u1jnDZisT2nxIg=="
   ["@biomejs/cli-linux-x64@2.6.8"]="sha512-XIk3pLQT56I6Tti+u0DF8FtSNXjCMTPbxVTzfJ9cS2t1ImVKvrqV5b52GuEaJg6/wuiXvz0sjfb5saB4TPRjzA=="
+  ["@esbuild/win32-x64@0.28.2"]="sha512-5ebpxr3nWMzrL/rnUI755Jkuee0bHL/Gq0WTF9lvcpv73wAp5eu8MfBUgWK9bhWvZjj7yX8etf/8tI8Ney695g=="
+  ["@esbuild/linux-x64@0.28.2"]="sha512-4xTZr1FUmSoQW4XIWmit3tzQrUTZM+N3P0XV8xROKYF50XfI7xeO90+1bZvNwxIufQ9hDQVRJH5YhgPVF8A/HQ=="
 )
 want="${INTEGRITY[$spec]:-}"
 [ -n "$want" ] || { echo "fetch-corpus: no pinned integrity for $spec" >&2; exit 2; }

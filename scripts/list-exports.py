@@ -15,7 +15,11 @@ parts = {}
 for src in sorted(root.rglob("*.cpp")):
     for m in part_re.finditer(src.read_text()):
         part, body = m.group(1), m.group(2)
-        dll, _, area = part.partition("_")
+        folder = src.parent.name  # "ws2_32_startup" belongs to ws2_32, not to a DLL "ws2"
+        if part.startswith(folder + "_"):
+            dll, area = folder, part[len(folder) + 1:]
+        else:
+            dll, _, area = part.partition("_")
         names = []
         for n in name_re.finditer(body):
             names.append(next(g for g in n.groups() if g) + (" (data)" if n.group(4) else ""))

@@ -207,6 +207,18 @@ After Dispatcher::on_CLOSE_PROCESS(Conn& c, const wire::Parsed& m, wire::Writer&
     return After::keep;
 }
 
+// TerminateProcess of another process: the caller must hold a reference (its process handle).
+After Dispatcher::on_TERMINATE_PROCESS(Conn& c, const wire::Parsed& m, wire::Writer& w) {
+    auto req = wire::body_as<proto::TerminateRequest>(m);
+    if (!c.refs.count(req.pid)) return error(c, w, m.header.id, m.header.seq, Status::not_found);
+    auto st = reg_.set_exited(req.pid, req.exit_code, true, now_());
+    if (st != Status::ok) return error(c, w, m.header.id, m.header.seq, st);
+    WR_TRACE(csrss, "conn {}: process {} terminated with {:#x}", c.id, req.pid, req.exit_code);
+    begin_reply<MsgId::TERMINATE_PROCESS>(w, m, {});
+    w.finish();
+    return After::keep;
+}
+
 After Dispatcher::on_QUERY_PROCESS(Conn& c, const wire::Parsed& m, wire::Writer& w) {
     auto req = wire::body_as<proto::PidRequest>(m);
     const Process* p = reg_.find(req.pid);
@@ -269,7 +281,7 @@ After Dispatcher::on_RESERVE_PID(Conn& c, const wire::Parsed& m, wire::Writer& w
     if (!r.ok()) return error(c, w, m.header.id, m.header.seq, r.status);
     c.refs[r.value]++;
     c.ref_total++;
-    begin_reply<MsgId::RESERVE_PID>(w, m, {r.value, 0});
+    begin_reply<MsgId::RESERVE_PID>(w, m, {r.value, reg_.find(r.value)->reserved_tid});
     w.finish();
     return After::keep;
 }

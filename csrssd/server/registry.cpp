@@ -45,9 +45,17 @@ StatusOr<uint32_t> Registry::alloc_id() {
 StatusOr<uint32_t> Registry::reserve_pid(uint32_t parent_pid, uint64_t now) {
     auto id = alloc_id();
     if (!id.ok()) return id;
+    // The main thread's id is reserved too, so that CreateProcess can return it (dwThreadId).
+    auto tid = alloc_id();
+    if (!tid.ok()) {
+        free_id(id.value);
+        return tid;
+    }
     used_[id.value] = id.value;
+    used_[tid.value] = id.value;
     Process& p = procs_[id.value];
     p.pid = id.value;
+    p.reserved_tid = tid.value;
     p.parent_pid = parent_pid;
     p.state = proto::ProcState::reserved;
     p.start_time = now;
@@ -74,7 +82,9 @@ StatusOr<std::pair<uint32_t, uint32_t>> Registry::register_process(uint32_t pare
         p->pid = id.value;
         p->parent_pid = parent_pid;
     }
-    auto tid = alloc_id();
+    StatusOr<uint32_t> tid{Status::ok, p->reserved_tid};
+    p->reserved_tid = 0;
+    if (!tid.value) tid = alloc_id();
     if (!tid.ok()) {
         if (!claim_pid) {
             free_id(p->pid);
@@ -152,6 +162,7 @@ void Registry::release(uint32_t pid, uint32_t n) {
 void Registry::forget_if_done(std::map<uint32_t, Process>::iterator it) {
     const Process& p = it->second;
     if (p.refs != 0 || p.state == proto::ProcState::running) return;
+    if (p.reserved_tid) free_id(p.reserved_tid);  // reserved and never claimed
     free_id(p.pid);
     procs_.erase(it);
 }

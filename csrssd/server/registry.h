@@ -33,6 +33,7 @@ struct Process {
     std::string command_line;
     uint32_t refs = 0;              // references held by connections (open handles, reservations)
     std::vector<Thread> threads;    // alive threads
+    uint32_t reserved_tid = 0;      // reserved: the main thread's tid, handed to the reserver
     uint32_t console = 0;           // the console it is attached to (0 = none)
 
     proto::ProcessInfo info() const;

@@ -13,7 +13,7 @@ using namespace winrun::csrss;
 using proto::MsgId;
 
 TEST_CASE("message list: ids dense, names, table facts") {
-    REQUIRE(static_cast<int>(MsgId::count_) == 20);
+    REQUIRE(static_cast<int>(MsgId::count_) == 21);
     for (int id = 1; id < static_cast<int>(MsgId::count_); id++) REQUIRE(proto::message_name(uint16_t(id)) != nullptr);
     REQUIRE(proto::message_name(0) == nullptr);
     REQUIRE(proto::message_name(uint16_t(MsgId::count_)) == nullptr);

@@ -3,8 +3,13 @@
 // arguments msvcrt's rules give. The child's Windows pid is reserved in csrssd first, so the parent
 // knows it at once and the exit code stays queryable through the process handle.
 //
-// Not yet (issue 4): CREATE_SUSPENDED, inheritance of handles other than the std handles, the
-// child's main-thread handle/id (hThread is a second handle to the process), job objects.
+// CREATE_SUSPENDED: the child gets the read end of a pipe (WINRUN_START_FD) and blocks on it before
+// any DLL initialisation until ResumeThread on hThread writes to it (or the parent goes away).
+// hThread/dwThreadId are the child's main thread, whose id csrssd reserves with the pid.
+// bInheritHandles: every inheritable file/pipe handle is passed as an fd (3, 4, ...) and every
+// inheritable named event/mutex/semaphore by its slot in the session table, listed in
+// WINRUN_INHERIT as "value:fd:access" / "value:e|m|s<slot>" entries; the child installs them at the
+// same handle values (install_inherited_handles). Not yet: job objects.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -18,6 +23,7 @@
 #include "binder.h"
 #include "builtin/builtin.h"
 #include "environ.h"
+#include "named_objects.h"
 #include "path_map.h"
 #include "process_handle.h"
 #include "unicode.h"
@@ -39,12 +45,6 @@ constexpr DWORD CREATE_SUSPENDED = 0x4, CREATE_UNICODE_ENVIRONMENT = 0x400, STAR
 constexpr DWORD DETACHED_PROCESS = 0x8, CREATE_NEW_CONSOLE = 0x10, CREATE_NEW_PROCESS_GROUP = 0x200,
                 CREATE_NO_WINDOW = 0x08000000;
 
-
-struct PROCESS_INFORMATION {
-    HANDLE hProcess, hThread;
-    DWORD dwProcessId, dwThreadId;
-};
-static_assert(sizeof(PROCESS_INFORMATION) == 24);
 
 bool is_pe(const std::string& path) {
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -191,7 +191,6 @@ int fd_of(HANDLE h) {
 BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inherit, DWORD flags, LPVOID env,
                            LPCWSTR cwd, STARTUPINFOW* si, PROCESS_INFORMATION* pi) {
     if (!pi || (!app && !cmdline)) return fail(ERROR_INVALID_PARAMETER);
-    if (flags & CREATE_SUSPENDED) return fail(ERROR_NOT_SUPPORTED);  // issue 4: loudly, not silently running
     std::u16string cmd = cmdline ? std::u16string(wview(cmdline)) : std::u16string(wview(app));
     if (!cmdline && cmd.find(u' ') != std::u16string::npos) cmd = u"\"" + cmd + u"\"";
 
@@ -222,21 +221,71 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
         argv = {std::string(self, size_t(n)), "--windows-command-line", utf16_to_utf8(cmd), program};
     } else {
         if (access(program.c_str(), X_OK) != 0) return fail(ERROR_BAD_EXE_FORMAT);
+        // A Linux program cannot be held before its first instruction here: refused, not run.
+        if (flags & CREATE_SUSPENDED) return fail(ERROR_NOT_SUPPORTED);
         argv = split_arguments(cmd);
         if (argv.empty()) argv.push_back(program);
     }
 
     std::vector<std::string> envs = child_environment(env, flags & CREATE_UNICODE_ENVIRONMENT);
-    uint32_t reserved = 0;
+    uint32_t reserved = 0, reserved_tid = 0;
     csrss::Session* s = session();
     if (s)
-        if (auto r = s->reserve_pid()) {
-            reserved = r.value();
+        if (auto r = s->reserve_process()) {
+            reserved = r->first;
+            reserved_tid = r->second;
             envs.push_back("WINRUN_CSRSS_PID=" + std::to_string(reserved));
         }
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    // Extra fds for the child land at 3, 4, ...: first copied above any fd number they could be
+    // moved onto, so that one dup2 never overwrites the source of the next.
+    std::vector<int> staged;
+    int extra_count = 0;
+    auto pass_fd = [&](int fd) -> int {
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 1024);
+        if (high < 0) return -1;
+        int target = 3 + extra_count++;
+        staged.push_back(high);
+        posix_spawn_file_actions_adddup2(&fa, high, target);
+        return target;
+    };
+    auto unstage = [&] {
+        for (int fd : staged) close(fd);
+    };
+    int start_pipe[2] = {-1, -1};
+    if ((flags & CREATE_SUSPENDED) && is_pe(program)) {
+        if (pipe2(start_pipe, O_CLOEXEC) != 0) {
+            posix_spawn_file_actions_destroy(&fa);
+            if (reserved) (void)s->close_process(reserved);
+            return fail_errno();
+        }
+        envs.push_back("WINRUN_START_FD=" + std::to_string(pass_fd(start_pipe[0])));
+        close(start_pipe[0]);
+    }
+    if (inherit) {
+        std::string list;
+        for (auto& [value, obj] : inheritable_handles()) {
+            std::string entry = std::to_string(reinterpret_cast<uintptr_t>(value)) + ":";
+            if (obj->kind == ObjectKind::File) {
+                auto* f = static_cast<FileObject*>(obj.get());
+                if (f->fd < 0) continue;
+                int target = pass_fd(f->fd);
+                if (target < 0) continue;
+                entry += std::to_string(target) + ":" + std::to_string(f->access);
+            } else if ((obj->kind == ObjectKind::Event || obj->kind == ObjectKind::Mutex ||
+                        obj->kind == ObjectKind::Semaphore) &&
+                       static_cast<Waitable*>(obj.get())->shared()) {
+                char k = obj->kind == ObjectKind::Event ? 'e' : obj->kind == ObjectKind::Mutex ? 'm' : 's';
+                entry += k + std::to_string(named::slot_of(*static_cast<Waitable*>(obj.get())));
+            } else {
+                continue;  // unnamed sync objects, threads, processes: not shared with another process
+            }
+            list += (list.empty() ? "" : ",") + entry;
+        }
+        if (!list.empty()) envs.push_back("WINRUN_INHERIT=" + list);
+    }
     // Std handles: the ones in STARTUPINFO when STARTF_USESTDHANDLES (and inheritance) is asked for,
     // else the parent's.
     bool use_si = si && (si->dwFlags & STARTF_USESTDHANDLES) && inherit;
@@ -270,16 +319,24 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
         envs.push_back("WINRUN_CONSOLE_GROUP=" + std::to_string(current_console_group()));
         if (ctrl_c_ignored()) envs.push_back("WINRUN_CTRL_C_IGNORED=1");
     }
+    // Through staged copies too: fds 0-2 may already hold other extra fds' sources... or each other.
     for (int i = 0; i < 3; i++) {
         int fd = fd_of(std_h[i]);
-        if (fd < 0) posix_spawn_file_actions_addopen(&fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
-        else if (fd != i) posix_spawn_file_actions_adddup2(&fa, fd, i);
+        int high = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 1024);
+        if (high < 0) {
+            posix_spawn_file_actions_addopen(&fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
+        } else {
+            staged.push_back(high);
+            posix_spawn_file_actions_adddup2(&fa, high, i);
+        }
     }
     std::string dir;
     if (cwd) {
         auto l = paths::to_linux(full_path_name(wview(cwd)));
         if (!l || !paths::file_exists(l.value())) {
             posix_spawn_file_actions_destroy(&fa);
+            unstage();
+            if (start_pipe[1] >= 0) close(start_pipe[1]);
             if (reserved) (void)s->close_process(reserved);
             return fail(ERROR_DIRECTORY);
         }
@@ -294,7 +351,9 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
     pid_t child;
     int err = posix_spawn(&child, av[0], &fa, nullptr, av.data(), ev.data());
     posix_spawn_file_actions_destroy(&fa);
+    unstage();
     if (err) {
+        if (start_pipe[1] >= 0) close(start_pipe[1]);
         if (reserved) (void)s->close_process(reserved);
         return fail(error_from_errno(err));
     }
@@ -305,10 +364,15 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
     p->pidfd = int(syscall(SYS_pidfd_open, child, 0));
     p->referenced = reserved != 0;  // the reservation is our reference in csrssd
     p->is_child = true;
+    auto t = std::make_shared<RemoteThreadObject>();
+    t->process = p;
+    t->tid = reserved_tid;
+    t->resume_fd = start_pipe[1];
+    t->suspend_count = start_pipe[1] >= 0 ? 1 : 0;
     pi->hProcess = handle_alloc(p);
-    pi->hThread = handle_alloc(p);  // the child's main thread ends with it (no remote thread objects yet)
+    pi->hThread = handle_alloc(t);
     pi->dwProcessId = p->pid;
-    pi->dwThreadId = 0;
+    pi->dwThreadId = reserved_tid;
     return TRUE;
 }
 
@@ -334,6 +398,40 @@ BOOL WINAPI CreatePipe(HANDLE* read_end, HANDLE* write_end, void* sa, DWORD) {
     *read_end = handle_alloc(r, inherit);
     *write_end = handle_alloc(w, inherit);
     return TRUE;
+}
+
+// The child's side of inheritance (see the top of this file).
+void install_inherited_handles() {
+    const char* list = getenv("WINRUN_INHERIT");
+    if (!list) return;
+    std::string l(list);
+    unsetenv("WINRUN_INHERIT");
+    // A value already taken here is one of the std handles (4, 8, 12), which the parent's own std
+    // handles have too: the child's std handle stands for it, as the inherited one would on Windows
+    // (same value, same file in the usual case), and the duplicate is dropped.
+    size_t pos = 0;
+    while (pos < l.size()) {
+        size_t comma = l.find(',', pos);
+        std::string e = l.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        pos = comma == std::string::npos ? l.size() : comma + 1;
+        char* rest = nullptr;
+        uintptr_t value = strtoull(e.c_str(), &rest, 10);
+        if (!rest || *rest != ':') continue;
+        rest++;
+        std::shared_ptr<KObject> obj;
+        if (*rest == 'e' || *rest == 'm' || *rest == 's') {
+            ObjectKind k = *rest == 'e' ? ObjectKind::Event : *rest == 'm' ? ObjectKind::Mutex : ObjectKind::Semaphore;
+            obj = named::open_slot(uint32_t(strtoul(rest + 1, nullptr, 10)), k);
+        } else {
+            int fd = int(strtol(rest, &rest, 10));
+            if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) continue;  // also: the fd really is open
+            auto f = std::make_shared<FileObject>();
+            f->fd = fd;
+            f->access = *rest == ':' ? DWORD(strtoul(rest + 1, nullptr, 10)) : 0xC0000000u;
+            obj = f;
+        }
+        if (obj && !handle_get(reinterpret_cast<HANDLE>(value))) handle_alloc_at(reinterpret_cast<HANDLE>(value), obj, true);
+    }
 }
 
 WR_EXPORT_PART(kernel32_create_process, WR_EXPORT(CreateProcessA), WR_EXPORT(CreateProcessW), WR_EXPORT(CreatePipe));

@@ -46,6 +46,35 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit) {
     return reinterpret_cast<HANDLE>((i + 1) * 4);
 }
 
+HANDLE handle_alloc_at(HANDLE want, std::shared_ptr<KObject> obj, bool inherit) {
+    auto v = reinterpret_cast<uintptr_t>(want);
+    // Values past 64K handles are not reproduced (the table would grow to match): the next free one.
+    if (v == 0 || (v & 3) || v > (uintptr_t(1) << 18)) return handle_alloc(std::move(obj), inherit);
+    size_t i = v / 4 - 1;
+    {
+        std::lock_guard lock(g_mutex);
+        if (i >= g_table.size()) {
+            g_table.resize(i + 1);
+            g_flags.resize(i + 1, 0);
+        }
+        if (!g_table[i]) {
+            obj->handle_count.fetch_add(1, std::memory_order_relaxed);
+            g_table[i] = std::move(obj);
+            g_flags[i] = inherit ? 1 : 0;
+            return want;
+        }
+    }
+    return handle_alloc(std::move(obj), inherit);  // taken (a std handle): the next free value
+}
+
+std::vector<std::pair<HANDLE, std::shared_ptr<KObject>>> inheritable_handles() {
+    std::lock_guard lock(g_mutex);
+    std::vector<std::pair<HANDLE, std::shared_ptr<KObject>>> out;
+    for (size_t i = 0; i < g_table.size(); i++)
+        if (g_table[i] && (g_flags[i] & 1)) out.emplace_back(reinterpret_cast<HANDLE>((i + 1) * 4), g_table[i]);
+    return out;
+}
+
 static bool index_of(HANDLE h, size_t& i) {
     auto v = reinterpret_cast<uintptr_t>(h);
     if (v == 0 || (v & 3) || v > (uintptr_t(1) << 32)) return false;

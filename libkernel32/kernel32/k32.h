@@ -110,6 +110,12 @@ HANDLE handle_alloc(std::shared_ptr<KObject> obj, bool inherit = false);
 std::shared_ptr<KObject> handle_get(HANDLE h);
 std::shared_ptr<FileObject> file_from_handle(HANDLE h);  // sets ERROR_INVALID_HANDLE when not a file
 bool handle_close(HANDLE h);
+// Inheritance (CreateProcess with bInheritHandles): the handles marked inheritable, and placing an
+// inherited object at the parent's value in the child (the next free value when that one is taken).
+std::vector<std::pair<HANDLE, std::shared_ptr<KObject>>> inheritable_handles();
+HANDLE handle_alloc_at(HANDLE want, std::shared_ptr<KObject> obj, bool inherit);
+// Installs the handles the parent passed down (WINRUN_INHERIT; create_process.cpp). Once, at start.
+void install_inherited_handles();
 // A handle for an inherited Linux fd (std handles).
 HANDLE handle_for_fd(int fd);
 
@@ -123,6 +129,12 @@ struct STARTUPINFOW {
     HANDLE hStdInput, hStdOutput, hStdError;
 };
 static_assert(sizeof(STARTUPINFOW) == 104);
+
+struct PROCESS_INFORMATION {
+    HANDLE hProcess, hThread;
+    DWORD dwProcessId, dwThreadId;
+};
+static_assert(sizeof(PROCESS_INFORMATION) == 24);
 static_assert(offsetof(STARTUPINFOW, hStdInput) == 80);
 
 // ---- process state (process.cpp) --------------------------------------------------------------
@@ -181,6 +193,11 @@ uint64_t filetime_value(const FILETIME& ft);
 
 // ---- paths (directory.cpp): Win32 normalisation of a path against the current directory.
 std::u16string full_path_name(std::u16string_view in);
+
+// ---- KUSER_SHARED_DATA at 0x7FFE0000 (user_shared_data.cpp): mapped by init_process; its clocks
+// are kept current from the first LoadLibrary on.
+void init_user_shared_data();
+void start_user_shared_clock();
 
 // ---- heaps (heap.cpp) -------------------------------------------------------------------------
 HANDLE process_heap();

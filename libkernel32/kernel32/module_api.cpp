@@ -116,6 +116,7 @@ FARPROC WINAPI GetProcAddress(HMODULE h, LPCSTR name) {
 }
 
 HMODULE WINAPI LoadLibraryA(LPCSTR name) {
+    start_user_shared_clock();  // see user_shared_data.cpp
     if (!name || !*name) {
         set_last_error(ERROR_INVALID_PARAMETER);
         return nullptr;
@@ -123,6 +124,7 @@ HMODULE WINAPI LoadLibraryA(LPCSTR name) {
     return load_library(utf16_to_utf8(ansi_to_wide(name)));
 }
 HMODULE WINAPI LoadLibraryW(LPCWSTR name) {
+    start_user_shared_clock();  // see user_shared_data.cpp
     if (!name || !*name) {
         set_last_error(ERROR_INVALID_PARAMETER);
         return nullptr;

@@ -13,6 +13,8 @@
 #include "builtin/builtin.h"
 #include "k32.h"
 #include "log.h"
+#include "named_objects.h"
+#include "process_handle.h"
 #include "unicode.h"
 
 namespace winrun::k32 {
@@ -50,6 +52,7 @@ win::PEB* process_peb() { return &g_peb; }
 
 void init_process(const ProcessStart& start, void* stack_base, void* stack_limit) {
     g_pid = start.pid ? start.pid : uint32_t(getpid()) * 4;
+    init_user_shared_data();
     g_exit_code_file = start.exit_code_file;
     g_cmdline_w = start.command_line;
     g_cmdline_a = wide_to_ansi(g_cmdline_w);
@@ -62,6 +65,7 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
     g_params.StandardInput = handle_for_fd(0);
     g_params.StandardOutput = handle_for_fd(1);
     g_params.StandardError = handle_for_fd(2);
+    install_inherited_handles();
 
     std::memset(&g_peb, 0, sizeof g_peb);
     g_peb.ProcessParameters = &g_params;
@@ -100,6 +104,7 @@ void console_process_exit();  // console.cpp: lets conhost give the terminal bac
 
 [[noreturn]] void finish(UINT code) {
     console_process_exit();
+    named::process_exiting();  // named mutexes this process owns become abandoned
     write_exit_code_file(code);
     if (g_session) (void)g_session->report_exit(code);
     _exit(int(code & 0xFF));
@@ -135,7 +140,46 @@ BOOL WINAPI TerminateProcess(HANDLE process, UINT code) {
         // Unlike ExitProcess, no DLL is notified.
         finish(code);
     }
-    return fail(ERROR_INVALID_HANDLE);  // other processes: issue 4
+    auto o = handle_get(process);
+    if (!o || o->kind != ObjectKind::Process) return fail(ERROR_INVALID_HANDLE);
+    auto* p = static_cast<ProcessObject*>(o.get());
+    if (p->self) finish(code);
+    return terminate_other_process(*p, code);
+}
+
+// SetErrorMode/GetErrorMode: kept and reported (winrun shows no dialog boxes anyway).
+namespace {
+std::atomic<UINT> g_error_mode{0};
+std::atomic<DWORD> g_wer_flags{0};
+}  // namespace
+UINT WINAPI SetErrorMode(UINT mode) { return g_error_mode.exchange(mode); }
+UINT WINAPI GetErrorMode() { return g_error_mode.load(); }
+// Windows Error Reporting flags of the current process: kept and reported; there is no WER here.
+LONG WINAPI WerSetFlags(DWORD flags) {
+    g_wer_flags = flags;
+    return 0;  // S_OK
+}
+LONG WINAPI WerGetFlags(HANDLE process, DWORD* flags) {
+    if (!flags) return LONG(0x80070057);  // E_INVALIDARG
+    if (process != PSEUDO_PROCESS) {
+        auto o = handle_get(process);
+        if (!o || o->kind != ObjectKind::Process || !static_cast<ProcessObject*>(o.get())->self)
+            return LONG(0x80070057);  // another process's flags are not known here
+    }
+    *flags = g_wer_flags;
+    return 0;
+}
+// Priority boost is the scheduler's business here: accepted.
+BOOL WINAPI SetProcessPriorityBoost(HANDLE, BOOL) { return TRUE; }
+
+// Ends the process at once with the exception's code: no handler, no DLL notification (what
+// Windows does, minus the error report it may send).
+[[noreturn]] void WINAPI RaiseFailFastException(EXCEPTION_RECORD* rec, CONTEXT*, DWORD) {
+    UINT code = rec ? rec->ExceptionCode : 0xC0000602;  // STATUS_FAIL_FAST_EXCEPTION
+    char line[96];
+    int n = snprintf(line, sizeof line, "winrun: fail-fast exception 0x%08X\n", code);
+    (void)!write(2, line, size_t(n));
+    finish(code);
 }
 
 HANDLE WINAPI GetCurrentProcess() { return PSEUDO_PROCESS; }
@@ -184,6 +228,12 @@ void WINAPI OutputDebugStringW(LPCWSTR s) { WR_TRACE(process, "OutputDebugString
 WR_EXPORT_PART(kernel32_process,
     WR_EXPORT(ExitProcess),
     WR_EXPORT(TerminateProcess),
+    WR_EXPORT(SetErrorMode),
+    WR_EXPORT(GetErrorMode),
+    WR_EXPORT(WerSetFlags),
+    WR_EXPORT(WerGetFlags),
+    WR_EXPORT(SetProcessPriorityBoost),
+    WR_EXPORT(RaiseFailFastException),
     WR_EXPORT(GetCurrentProcess),
     WR_EXPORT(GetCurrentThread),
     WR_EXPORT(GetCurrentProcessId),

@@ -37,6 +37,28 @@ void to_filetime(uint64_t v, FILETIME* ft) {
 }
 }  // namespace
 
+// The code goes to csrssd first (as if the process had reported it), then SIGKILL through the
+// pidfd: whoever sees the process gone finds the code recorded. A process that has already ended
+// cannot be terminated (ERROR_ACCESS_DENIED, as Windows answers).
+BOOL terminate_other_process(ProcessObject& p, UINT code) {
+    {
+        std::lock_guard lock(sync_lock());
+        if (p.ready(0)) return fail(ERROR_ACCESS_DENIED);
+    }
+    csrss::Session* s = session();
+    bool recorded = s && p.referenced && s->terminate_process(p.pid, code);
+    if (!recorded) {
+        std::lock_guard lock(sync_lock());
+        p.forced = true;
+        p.forced_code = code;
+    }
+    long r = p.pidfd >= 0 ? syscall(SYS_pidfd_send_signal, p.pidfd, SIGKILL, nullptr, 0)
+           : p.linux_pid  ? kill(pid_t(p.linux_pid), SIGKILL)
+                          : -1;
+    if (r != 0 && !recorded) return fail(ERROR_ACCESS_DENIED);
+    return TRUE;
+}
+
 HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid) {
     if (pid == 0) {  // the System Idle Process cannot be opened
         set_last_error(ERROR_INVALID_PARAMETER);

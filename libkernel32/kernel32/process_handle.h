@@ -39,6 +39,13 @@ struct ProcessObject : Waitable {
                                                                                  : 1;              // killed (taskkill /F)
             }
         }
+        // TerminateProcess could not record its code (the child had not registered yet): ours wins
+        // over what csrssd derived when the child's connection closed.
+        if (reaped && forced) {
+            exited = true;
+            exit_code = forced_code;
+            return true;
+        }
         csrss::Session* s = session();
         // The exit time, not the code, tells an ended process: a process may exit with 259.
         auto e = s ? s->query_process(pid) : Result<csrss::ProcessEntry>(make_error("no session"));
@@ -48,7 +55,8 @@ struct ProcessObject : Waitable {
             return true;
         }
         // A child csrssd never saw (it could not join the session): its Linux exit status is all
-        // there is. A child that did join is reported by csrssd a moment later.
+        // there is (or the code TerminateProcess gave it). A child that did join is reported by
+        // csrssd a moment later.
         if (reaped && (!e || e->info.linux_pid == 0)) {
             exited = true;
             exit_code = linux_status;
@@ -70,7 +78,32 @@ struct ProcessObject : Waitable {
     mutable DWORD exit_code = STILL_ACTIVE;
     uint64_t start_time = 0, exit_time = 0;
     uint32_t linux_pid = 0;
+    // TerminateProcess could not record its code in csrssd (no session, or the child had not
+    // registered yet): the code to report once the child is reaped. Under sync_lock().
+    bool forced = false;
+    DWORD forced_code = 0;
 };
+
+// The main thread of a process started by CreateProcess (PROCESS_INFORMATION.hThread): its id is
+// reserved in csrssd with the pid; it is signaled when the process ends. With CREATE_SUSPENDED the
+// child waits, before any DLL initialisation, until ResumeThread writes to `resume_fd`.
+struct RemoteThreadObject : Waitable {
+    RemoteThreadObject() : Waitable(ObjectKind::Thread) {}
+    ~RemoteThreadObject() override {
+        if (resume_fd >= 0) close(resume_fd);
+    }
+    bool ready(uintptr_t t) const override { return process->ready(t); }
+    bool acquire(uintptr_t) override { return false; }
+    bool polled() const override { return process->polled(); }
+    int wait_fd() const override { return process->wait_fd(); }
+    std::shared_ptr<ProcessObject> process;
+    DWORD tid = 0;
+    int resume_fd = -1;     // write end of the child's start pipe while it is suspended
+    int suspend_count = 0;  // under sync_lock()
+};
+
+// TerminateProcess of a process other than the caller.
+BOOL terminate_other_process(ProcessObject& p, UINT code);
 
 
 }  // namespace winrun::k32

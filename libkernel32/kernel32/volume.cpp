@@ -143,6 +143,22 @@ BOOL WINAPI GetVolumeInformationW(LPCWSTR root, LPWSTR name, DWORD name_len, DWO
     if (fs_flags) *fs_flags = k_volume_flags;
     return TRUE;
 }
+// The volume of an open file: its drive's answer, with the serial of the file system the file is
+// really on (the same serial GetFileInformationByHandle reports for it).
+BOOL WINAPI GetVolumeInformationByHandleW(HANDLE h, LPWSTR name, DWORD name_len, DWORD* serial, DWORD* max_component,
+                                          DWORD* fs_flags, LPWSTR fs_name, DWORD fs_name_len) {
+    auto f = file_from_handle(h);
+    if (!f) return FALSE;
+    struct stat st;
+    if (fstat(f->fd, &st) != 0) return fail_errno();
+    std::u16string win = f->linux_path.empty() ? std::u16string(u"Z:\\") : paths::to_windows(f->linux_path);
+    std::u16string root = win.size() >= 2 && win[1] == u':' ? win.substr(0, 2) + u"\\" : std::u16string(u"Z:\\");
+    if (!GetVolumeInformationW(root.c_str(), name, name_len, serial, max_component, fs_flags, fs_name, fs_name_len))
+        return FALSE;
+    if (serial) *serial = volume_serial_of(st.st_dev);
+    return TRUE;
+}
+
 BOOL WINAPI GetVolumeInformationA(LPCSTR root, LPSTR name, DWORD name_len, DWORD* serial, DWORD* max_component,
                                   DWORD* fs_flags, LPSTR fs_name, DWORD fs_name_len) {
     std::u16string w = to_wide_buffer_a(root);
@@ -162,6 +178,7 @@ BOOL WINAPI GetVolumeInformationA(LPCSTR root, LPSTR name, DWORD name_len, DWORD
 }
 
 WR_EXPORT_PART(kernel32_volume,
+    WR_EXPORT(GetVolumeInformationByHandleW),
     WR_EXPORT(GetLogicalDrives),
     WR_EXPORT(GetLogicalDriveStringsA),
     WR_EXPORT(GetLogicalDriveStringsW),

@@ -34,6 +34,9 @@ struct Waitable : KObject {
     virtual bool polled() const { return false; }
     // An fd that becomes readable when the state may have changed (a pidfd), or -1.
     virtual int wait_fd() const { return -1; }
+    // A named object in the session's shared table (named_objects.h): its state lives there, its
+    // ready()/acquire() need named::lock() as well, and waiters sleep on its sequence word.
+    virtual bool shared() const { return false; }
     std::vector<WaitBlock*> waiters;
 };
 
@@ -74,8 +77,11 @@ bool run_apcs(ApcState& s);
 DWORD wait_for(const std::vector<std::shared_ptr<Waitable>>& objs, bool wait_all, DWORD timeout_ms,
                bool alertable = false);
 
+// The calling thread ends: its unnamed mutexes become abandoned (thread.cpp, finish_thread).
+void abandon_owned_mutexes();
+
 // Registers `obj` under `name` (or opens the existing object of that name: ERROR_ALREADY_EXISTS;
 // another kind: ERROR_INVALID_HANDLE) and returns a handle; no name: a new unnamed object.
-HANDLE create_named(LPCWSTR name, std::shared_ptr<Waitable> obj);
+HANDLE create_named(LPCWSTR name, std::shared_ptr<Waitable> obj, bool inherit = false);
 
 }  // namespace winrun::k32

@@ -5,11 +5,11 @@ namespace winrun::crt {
 using builtin::ExportPart;
 extern const ExportPart msvcrt_startup, msvcrt_lowio, msvcrt_stdio, msvcrt_heap, msvcrt_string, msvcrt_ctype,
     msvcrt_mbcs, msvcrt_stdlib, msvcrt_environ, msvcrt_dir, msvcrt_time, msvcrt_math, msvcrt_locale, msvcrt_misc,
-    msvcrt_float, msvcrt_seh, msvcrt_conio, msvcrt_cxx_eh;
+    msvcrt_float, msvcrt_seh, msvcrt_conio, msvcrt_cxx_eh, msvcrt_process;
 static const ExportPart* const k_parts[] = {
     &msvcrt_startup, &msvcrt_lowio, &msvcrt_stdio,   &msvcrt_heap, &msvcrt_string, &msvcrt_ctype,  &msvcrt_mbcs,
     &msvcrt_stdlib,  &msvcrt_environ, &msvcrt_dir,   &msvcrt_time, &msvcrt_math,   &msvcrt_locale, &msvcrt_misc,
-    &msvcrt_float, &msvcrt_seh, &msvcrt_conio, &msvcrt_cxx_eh,
+    &msvcrt_float, &msvcrt_seh, &msvcrt_conio, &msvcrt_cxx_eh, &msvcrt_process,
 };
 }  // namespace winrun::crt
 

@@ -1,7 +1,12 @@
-// ws2_32.dll (Winsock): present so that programs importing it load; no function is implemented
-// yet, so each import binds to the loud unimplemented-function stub until it is written.
+// ws2_32.dll (Winsock): start-up and clean-up only (startup.cpp); every other import binds to the
+// loud unimplemented-function stub until it is written.
 #include "builtin/builtin.h"
 
+namespace winrun::ws2_32 {
+extern const builtin::ExportPart ws2_32_startup;
+}
+
 namespace winrun::builtin {
-extern const DllDef ws2_32_dll{"WS2_32.dll", nullptr, 0, nullptr};
+static const ExportPart* const k_ws2_32_parts[] = {&winrun::ws2_32::ws2_32_startup};
+extern const DllDef ws2_32_dll{"WS2_32.dll", k_ws2_32_parts, 1, nullptr};
 }  // namespace winrun::builtin
