@@ -14,6 +14,7 @@
 
 #include "builtin/builtin.h"
 #include "file.h"
+#include "find.h"
 #include "k32.h"
 #include "log.h"
 #include "path_map.h"
@@ -39,8 +40,29 @@ static_assert(sizeof(WIN32_FILE_ATTRIBUTE_DATA) == 36);
 // FILE_INFO_BY_HANDLE_CLASS values and their structures (winbase.h / minwinbase.h).
 enum : DWORD {
     FileBasicInfo = 0, FileStandardInfo = 1, FileNameInfo = 2, FileRenameInfo = 3, FileDispositionInfo = 4,
-    FileAllocationInfo = 5, FileEndOfFileInfo = 6, FileAttributeTagInfo = 9, FileIdInfo = 18,
+    FileAllocationInfo = 5, FileEndOfFileInfo = 6, FileAttributeTagInfo = 9, FileIdBothDirectoryInfo = 10,
+    FileIdBothDirectoryRestartInfo = 11, FileFullDirectoryInfo = 14, FileFullDirectoryRestartInfo = 15, FileIdInfo = 18,
 };
+// Directory entries as NtQueryDirectoryFile returns them (winbase.h), 8-byte aligned, chained by
+// NextEntryOffset (0 on the last).
+struct FILE_FULL_DIR_INFO {
+    DWORD NextEntryOffset, FileIndex;
+    int64_t CreationTime, LastAccessTime, LastWriteTime, ChangeTime, EndOfFile, AllocationSize;
+    DWORD FileAttributes, FileNameLength, EaSize;
+    WCHAR FileName[1];
+};
+static_assert(offsetof(FILE_FULL_DIR_INFO, FileAttributes) == 56 && offsetof(FILE_FULL_DIR_INFO, FileName) == 68);
+struct FILE_ID_BOTH_DIR_INFO {
+    DWORD NextEntryOffset, FileIndex;
+    int64_t CreationTime, LastAccessTime, LastWriteTime, ChangeTime, EndOfFile, AllocationSize;
+    DWORD FileAttributes, FileNameLength, EaSize;
+    int8_t ShortNameLength;
+    WCHAR ShortName[12];
+    int64_t FileId;
+    WCHAR FileName[1];
+};
+static_assert(offsetof(FILE_ID_BOTH_DIR_INFO, ShortName) == 70 && offsetof(FILE_ID_BOTH_DIR_INFO, FileId) == 96 &&
+              offsetof(FILE_ID_BOTH_DIR_INFO, FileName) == 104);
 struct FILE_BASIC_INFO {
     int64_t CreationTime, LastAccessTime, LastWriteTime, ChangeTime;
     DWORD FileAttributes;
@@ -152,6 +174,59 @@ BOOL WINAPI GetFileInformationByHandle(HANDLE h, BY_HANDLE_FILE_INFORMATION* inf
     return TRUE;
 }
 
+struct DirectoryListing {
+    std::vector<FindEntry> entries;  // NTFS order, "." and ".." first (find.cpp)
+    size_t next = 0;
+};
+
+namespace {
+// Fills buf with as many entries as fit, from the listing's position (from the start with restart).
+// No entry left: ERROR_NO_MORE_FILES. Not even the next entry fits: ERROR_MORE_DATA.
+template <typename Entry, bool with_id>
+BOOL read_directory(FileObject& f, bool restart, void* buf, DWORD size) {
+    if (!f.is_directory || f.linux_path.empty()) return fail(ERROR_INVALID_PARAMETER);
+    if (size < offsetof(Entry, FileName)) return fail(ERROR_BAD_LENGTH);
+    if (!f.listing || restart) {
+        auto l = std::make_shared<DirectoryListing>();
+        DWORD err = 0;
+        std::u16string spec = paths::to_windows(f.linux_path) + u"\\*";
+        if (!find_entries(spec, l->entries, err) && err != ERROR_FILE_NOT_FOUND) return fail(err);
+        f.listing = std::move(l);
+    }
+    DirectoryListing& l = *f.listing;
+    if (l.next >= l.entries.size()) return fail(ERROR_NO_MORE_FILES);
+    auto* base = static_cast<uint8_t*>(buf);
+    size_t used = 0;
+    Entry* prev = nullptr;
+    while (l.next < l.entries.size()) {
+        const FindEntry& e = l.entries[l.next];
+        size_t need = offsetof(Entry, FileName) + e.name.size() * 2;
+        size_t at = (used + 7) & ~size_t(7);
+        if (at + need > size) {
+            if (!prev) return fail(ERROR_MORE_DATA);
+            break;
+        }
+        auto* d = reinterpret_cast<Entry*>(base + at);
+        std::memset(d, 0, offsetof(Entry, FileName));
+        d->CreationTime = filetime_int(e.st.st_mtim);
+        d->LastAccessTime = filetime_int(e.st.st_atim);
+        d->LastWriteTime = filetime_int(e.st.st_mtim);
+        d->ChangeTime = filetime_int(e.st.st_ctim);
+        d->EndOfFile = int64_t(size_of(e.st));
+        d->AllocationSize = S_ISDIR(e.st.st_mode) ? 0 : int64_t(e.st.st_blocks) * 512;
+        d->FileAttributes = e.attributes;
+        d->FileNameLength = DWORD(e.name.size() * 2);
+        if constexpr (with_id) d->FileId = int64_t(e.st.st_ino);
+        std::memcpy(d->FileName, e.name.data(), e.name.size() * 2);
+        if (prev) prev->NextEntryOffset = DWORD(reinterpret_cast<uint8_t*>(d) - reinterpret_cast<uint8_t*>(prev));
+        prev = d;
+        used = at + need;
+        l.next++;
+    }
+    return TRUE;
+}
+}  // namespace
+
 BOOL WINAPI GetFileInformationByHandleEx(HANDLE h, DWORD cls, void* buf, DWORD size) {
     auto f = file_from_handle(h);
     if (!f) return FALSE;
@@ -200,6 +275,12 @@ BOOL WINAPI GetFileInformationByHandleEx(HANDLE h, DWORD cls, void* buf, DWORD s
         t->ReparseTag = 0;
         return TRUE;
     }
+    case FileFullDirectoryInfo:
+    case FileFullDirectoryRestartInfo:
+        return read_directory<FILE_FULL_DIR_INFO, false>(*f, cls == FileFullDirectoryRestartInfo, buf, size);
+    case FileIdBothDirectoryInfo:
+    case FileIdBothDirectoryRestartInfo:
+        return read_directory<FILE_ID_BOTH_DIR_INFO, true>(*f, cls == FileIdBothDirectoryRestartInfo, buf, size);
     case FileIdInfo: {
         if (!need(sizeof(FILE_ID_INFO)) || !stat_handle(*f, st)) return FALSE;
         auto* id = static_cast<FILE_ID_INFO*>(buf);

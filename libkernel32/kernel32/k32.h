@@ -73,6 +73,8 @@ struct FileObject : KObject {
     bool append_only = false;   // FILE_APPEND_DATA without FILE_WRITE_DATA
     bool is_directory = false;
     std::string linux_path;     // for GetFinalPathNameByHandle / delete-on-close
+    // A directory's listing being read with GetFileInformationByHandleEx (file_info.cpp).
+    std::shared_ptr<struct DirectoryListing> listing;
     bool share_tracked = false; // registered in the sharing table (file.cpp)
     uint64_t dev = 0, ino = 0;
     bool had_locks = false;     // LockFile was used: forget its ranges when the object goes (file_lock.cpp)

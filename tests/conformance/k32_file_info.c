@@ -158,6 +158,52 @@ static void test_final_path(void) {
     DeleteFileA(in_dir("final.txt"));
 }
 
+/* Directory listings through GetFileInformationByHandleEx (what Go's os.ReadDir uses). */
+static void test_directory_listing(void) {
+    char sub[128];
+    HANDLE h, f;
+    int round, seen_dot = 0, seen_a = 0, seen_b = 0, entries = 0;
+    static char buf[4096];
+    BOOL r;
+    sprintf(sub, "%s\\lst", dir);
+    CreateDirectoryA(sub, NULL);
+    f = CreateFileA(in_dir("lst\\a.txt"), GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    CloseHandle(f);
+    f = CreateFileA(in_dir("lst\\bb.txt"), GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    WriteFile(f, "12345", 5, (DWORD*)&round, NULL);
+    CloseHandle(f);
+    h = CreateFileA(sub, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    ok(h != INVALID_HANDLE_VALUE, "opening the directory failed: %lu\n", GetLastError());
+    for (round = 0;; round++) {
+        FILE_ID_BOTH_DIR_INFO* e = (FILE_ID_BOTH_DIR_INFO*)buf;
+        r = GetFileInformationByHandleEx(h, round ? FileIdBothDirectoryInfo : FileIdBothDirectoryRestartInfo, buf, 200);
+        if (!r) break;
+        for (;;) {
+            int len = e->FileNameLength / 2;
+            entries++;
+            if (len == 1 && e->FileName[0] == '.') seen_dot = 1;
+            if (len == 5 && !memcmp(e->FileName, L"a.txt", 10)) seen_a = 1;
+            if (len == 6 && !memcmp(e->FileName, L"bb.txt", 12)) {
+                seen_b = 1;
+                ok(e->EndOfFile.QuadPart == 5 && !(e->FileAttributes & FILE_ATTRIBUTE_DIRECTORY), "bb.txt: size %lld attrs %#lx\n",
+                   e->EndOfFile.QuadPart, e->FileAttributes);
+            }
+            if (!e->NextEntryOffset) break;
+            ok(e->NextEntryOffset % 8 == 0, "entries not 8-byte aligned: %lu\n", e->NextEntryOffset);
+            e = (FILE_ID_BOTH_DIR_INFO*)((char*)e + e->NextEntryOffset);
+        }
+    }
+    ok(GetLastError() == ERROR_NO_MORE_FILES, "end of the listing: %lu\n", GetLastError());
+    ok(seen_dot && seen_a && seen_b && entries == 4, "listing: . %d a %d bb %d, %d entries\n", seen_dot, seen_a, seen_b, entries);
+    /* the restart form starts over */
+    r = GetFileInformationByHandleEx(h, FileFullDirectoryRestartInfo, buf, sizeof buf);
+    ok(r && ((FILE_FULL_DIR_INFO*)buf)->FileNameLength > 0, "FileFullDirectoryRestartInfo failed: %lu\n", GetLastError());
+    CloseHandle(h);
+    DeleteFileA(in_dir("lst\\a.txt"));
+    DeleteFileA(in_dir("lst\\bb.txt"));
+    RemoveDirectoryA(sub);
+}
+
 START_TEST(k32_file_info)
 {
     sprintf(dir, "finfo_%lu", GetCurrentProcessId());
@@ -166,5 +212,6 @@ START_TEST(k32_file_info)
     test_times();
     test_readonly();
     test_final_path();
+    test_directory_listing();
     ok(RemoveDirectoryA(dir), "RemoveDirectory failed: %lu\n", GetLastError());
 }
