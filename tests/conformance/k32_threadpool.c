@@ -37,6 +37,79 @@ static void CALLBACK barrier_cb(PTP_CALLBACK_INSTANCE inst, void *ctx) {
     WaitForSingleObject(barrier_sem, 10000);
 }
 
+static volatile LONG timer_calls;
+static HANDLE timer_fired;
+static PTP_TIMER seen_timer;
+static void CALLBACK timer_cb(PTP_CALLBACK_INSTANCE inst, void *ctx, PTP_TIMER timer) {
+    seen_timer = timer;
+    InterlockedIncrement(&timer_calls);
+    SetEvent(timer_fired);
+}
+static volatile LONG wait_calls;
+static TP_WAIT_RESULT wait_result;
+static HANDLE wait_fired;
+static void CALLBACK wait_cb(PTP_CALLBACK_INSTANCE inst, void *ctx, PTP_WAIT wait, TP_WAIT_RESULT result) {
+    wait_result = result;
+    InterlockedIncrement(&wait_calls);
+    SetEvent(wait_fired);
+}
+
+static void test_timers_and_waits(void) {
+    FILETIME due;
+    ULARGE_INTEGER u;
+    PTP_TIMER t;
+    PTP_WAIT w;
+    HANDLE ev;
+    LONG n;
+
+    timer_fired = CreateEventA(NULL, FALSE, FALSE, NULL);
+    t = CreateThreadpoolTimer(timer_cb, NULL, NULL);
+    ok(t != NULL, "CreateThreadpoolTimer failed: %lu\n", GetLastError());
+    ok(!IsThreadpoolTimerSet(t), "a new timer is set\n");
+    u.QuadPart = (ULONGLONG)-500000; /* 50 ms from now */
+    due.dwLowDateTime = u.LowPart;
+    due.dwHighDateTime = u.HighPart;
+    SetThreadpoolTimer(t, &due, 0, 0);
+    ok(IsThreadpoolTimerSet(t), "the timer is not set\n");
+    ok(WaitForSingleObject(timer_fired, 5000) == WAIT_OBJECT_0, "the one-shot timer did not fire\n");
+    ok(timer_calls == 1 && seen_timer == t, "one-shot: %ld calls, timer %p (expected %p)\n", timer_calls, seen_timer, t);
+    WaitForThreadpoolTimerCallbacks(t, FALSE);
+    ok(!IsThreadpoolTimerSet(t), "a fired one-shot timer is still set\n");
+    /* periodic, then cancelled */
+    SetThreadpoolTimer(t, &due, 20, 0);
+    for (int i = 0; i < 250 && timer_calls < 4; i++) Sleep(10);
+    ok(timer_calls >= 4, "periodic timer: %ld calls\n", timer_calls);
+    SetThreadpoolTimer(t, NULL, 0, 0);
+    WaitForThreadpoolTimerCallbacks(t, TRUE);
+    n = timer_calls;
+    Sleep(100);
+    ok(timer_calls == n, "a cancelled timer fired again (%ld -> %ld)\n", n, timer_calls);
+    CloseThreadpoolTimer(t);
+
+    wait_fired = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    w = CreateThreadpoolWait(wait_cb, NULL, NULL);
+    ok(w != NULL, "CreateThreadpoolWait failed: %lu\n", GetLastError());
+    SetThreadpoolWait(w, ev, NULL);
+    Sleep(20);
+    ok(wait_calls == 0, "the wait callback ran before the event was set\n");
+    SetEvent(ev);
+    ok(WaitForSingleObject(wait_fired, 5000) == WAIT_OBJECT_0 && wait_result == WAIT_OBJECT_0,
+       "wait on a set event: result %lu\n", wait_result);
+    SetThreadpoolWait(w, ev, &due); /* 50 ms timeout, nobody sets the event */
+    ok(WaitForSingleObject(wait_fired, 5000) == WAIT_OBJECT_0 && wait_result == WAIT_TIMEOUT,
+       "wait with a timeout: result %lu\n", wait_result);
+    SetThreadpoolWait(w, ev, NULL);
+    SetThreadpoolWait(w, NULL, NULL); /* cancelled */
+    WaitForThreadpoolWaitCallbacks(w, TRUE);
+    n = wait_calls;
+    SetEvent(ev);
+    Sleep(50);
+    ok(wait_calls == n, "a cancelled wait ran its callback\n");
+    CloseThreadpoolWait(w);
+    CloseHandle(ev);
+}
+
 START_TEST(k32_threadpool)
 {
     main_tid = GetCurrentThreadId();
@@ -84,4 +157,5 @@ START_TEST(k32_threadpool)
     for (int i = 0; i < 12; i++) TrySubmitThreadpoolCallback(barrier_cb, NULL, NULL);
     for (int i = 0; i < 2500 && arrived < 12; i++) Sleep(2);
     ok(arrived == 12, "only %ld of 12 mutually waiting callbacks got a thread\n", arrived);
+    test_timers_and_waits();
 }
