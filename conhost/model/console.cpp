@@ -1,5 +1,9 @@
 #include "console.h"
 
+#include <algorithm>
+
+#include "vt_input.h"
+
 namespace winrun::con {
 
 Console::Console(int c, int r) : cols(c), rows(r) {
@@ -30,6 +34,17 @@ void Console::key_input(const INPUT_RECORD& r) {
             if (k.bKeyDown && on_ctrl) on_ctrl(CTRL_BREAK_EVENT);
             return;
         }
+    }
+    if (r.EventType == KEY_EVENT && (input_mode & ENABLE_VIRTUAL_TERMINAL_INPUT)) {
+        // Keys as VT sequences in the character stream (vt_input.h).
+        const KEY_EVENT_RECORD& k = r.Event.KeyEvent;
+        const std::u16string seq = vt_input_sequence(k);
+        for (int i = 0; i < std::max<int>(1, k.wRepeatCount) && !seq.empty(); i++)
+            for (char16_t c : seq) {
+                input.push(InputBuffer::key(c, 0, 0, 0, true));
+                input.push(InputBuffer::key(c, 0, 0, 0, false));
+            }
+        return;
     }
     input.push(r);
 }

@@ -31,7 +31,8 @@ public:
     std::function<void(uint32_t event)> on_ctrl;
     std::function<void()> on_title;
 
-    // Input from the front end. A key is queued, or raises a control event.
+    // Input from the front end. A key is queued, or raises a control event; with
+    // ENABLE_VIRTUAL_TERMINAL_INPUT it is queued as the characters of its VT sequence (vt_input.h).
     void key_input(const INPUT_RECORD& r);
     // The terminal changed size: the active buffer follows, and with ENABLE_WINDOW_INPUT a
     // WINDOW_BUFFER_SIZE_EVENT is queued (conhost queues it whatever the mode; programs filter it).

@@ -314,3 +314,72 @@ TEST_CASE("cooked read: the echo follows the buffer when it scrolls", "[model][c
     CHECK(row(sb, 0) == "Zabc");
     CHECK(row(sb, 1) == "def");
 }
+
+TEST_CASE("ENABLE_VIRTUAL_TERMINAL_INPUT: keys become VT sequences", "[model][input]") {
+    Console con(80, 24);
+    auto chars = [&] {
+        std::string s;
+        INPUT_RECORD r;
+        while (con.input.read(&r, 1)) {
+            REQUIRE(r.EventType == KEY_EVENT);
+            const KEY_EVENT_RECORD& k = r.Event.KeyEvent;
+            CHECK(k.wVirtualKeyCode == 0);
+            CHECK(k.dwControlKeyState == 0);
+            if (k.bKeyDown) s += char(k.uChar);
+        }
+        return s;
+    };
+    auto press = [&](uint16_t v, char16_t c, uint32_t state) {
+        con.key_input(InputBuffer::key(c, v, 0, state, true));
+        con.key_input(InputBuffer::key(c, v, 0, state, false));
+    };
+    // Without the mode, an arrow is one key event with its virtual-key code.
+    press(VK_UP, 0, ENHANCED_KEY);
+    REQUIRE(con.input.count() == 2);
+    con.input.flush();
+
+    con.input_mode |= ENABLE_VIRTUAL_TERMINAL_INPUT;
+    press(VK_UP, 0, ENHANCED_KEY);
+    REQUIRE(con.input.count() == 6);  // ESC [ A, a key-down and a key-up each
+    CHECK(chars() == "\x1b[A");
+    press(VK_DOWN, 0, ENHANCED_KEY);
+    press(VK_RIGHT, 0, ENHANCED_KEY);
+    press(VK_LEFT, 0, ENHANCED_KEY | LEFT_CTRL_PRESSED);
+    CHECK(chars() == "\x1b[B\x1b[C\x1b[1;5D");
+    press(VK_HOME, 0, ENHANCED_KEY);
+    press(VK_END, 0, ENHANCED_KEY | SHIFT_PRESSED);
+    press(VK_DELETE, 0, ENHANCED_KEY);
+    press(VK_NEXT, 0, ENHANCED_KEY);
+    CHECK(chars() == "\x1b[H\x1b[1;2F\x1b[3~\x1b[6~");
+    press(VK_F1, 0, 0);
+    press(uint16_t(VK_F1 + 4), 0, 0);                // F5
+    press(uint16_t(VK_F1 + 11), 0, LEFT_ALT_PRESSED);  // Alt+F12
+    CHECK(chars() == "\x1bOP\x1b[15~\x1b[24;3~");
+    // Characters stay characters; Backspace is DEL; Alt+key is ESC + key; Shift+Tab is CSI Z.
+    press('A', u'a', 0);
+    press(VK_BACK, 8, 0);
+    press('X', u'x', LEFT_ALT_PRESSED);
+    press(VK_TAB, u'\t', SHIFT_PRESSED);
+    press(VK_RETURN, u'\r', 0);
+    CHECK(chars() == "a\x7f\x1bx\x1b[Z\r");
+    // A lone modifier has no sequence.
+    press(VK_SHIFT, 0, SHIFT_PRESSED);
+    CHECK(con.input.empty());
+
+    // ReadConsole (raw) gets the sequence in the character stream; Ctrl+C is still a control event.
+    uint32_t ctrl = 99;
+    con.on_ctrl = [&](uint32_t ev) { ctrl = ev; };
+    press('C', 3, LEFT_CTRL_PRESSED);
+    CHECK(ctrl == CTRL_C_EVENT);
+    press(VK_UP, 0, ENHANCED_KEY);
+    std::u16string got;
+    KEY_EVENT_RECORD k;
+    while (con.input.next_key(k)) got += char16_t(k.uChar);
+    CHECK(got == u"\x1b[A");
+    // Records a program queues itself are not translated.
+    INPUT_RECORD up = InputBuffer::key(0, VK_UP, 0x48, ENHANCED_KEY);
+    con.input.write(&up, 1);
+    INPUT_RECORD r;
+    REQUIRE(con.input.read(&r, 1) == 1);
+    CHECK(r.Event.KeyEvent.wVirtualKeyCode == VK_UP);
+}

@@ -13,6 +13,7 @@
 // new connection (SCM_RIGHTS) when the pool is empty. A Windows thread per console waits for
 // control events (WAIT_CTRL) and runs the handlers through console_ctrl.cpp.
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -21,6 +22,9 @@
 #include <climits>
 #include <cstring>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <thread>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -75,11 +79,29 @@ pid_t g_conhost_pid = 0;
 
 // Output is asynchronous (protocol.h): WriteConsole sends on a connection of its own and does not
 // wait; conhost handles a synchronous request only after the writes sent before it (the fence).
-// Lock order: g_write_mutex, then g_mutex.
-std::mutex g_write_mutex;
+//
+// Small writes are batched: WriteConsole appends its text to one pending WRITE datagram (per
+// process, for one screen buffer at a time) and returns. The batch is sent when it is full, when a
+// write goes to another screen buffer, before every synchronous request (transact: so the fence
+// taken after the flush counts the batch, and a prompt is on the screen before the ReadConsole that
+// follows it), by FreeConsole, before CreateProcess hands the console to a child, at process exit
+// (console_process_exit), and by the flusher thread 2 ms after the batch got its first text, so
+// interactive output still appears at once. g_async_sent counts datagrams actually sent.
+//
+// Lock rule: g_write_mutex guards g_write_fd, the batch (g_batch*), the flusher's start and the
+// sending of asynchronous datagrams (so that they leave in order and g_async_sent is exact); the
+// flusher thread sleeps on g_flush_cv under it. Lock order: g_write_mutex, then g_mutex; never
+// g_write_mutex while holding g_mutex.
+std::mutex& g_write_mutex = *new std::mutex;  // never destroyed: the flusher may wait on it at exit
+std::condition_variable& g_flush_cv = *new std::condition_variable;
 int g_write_fd = -1;
 std::atomic<uint32_t> g_async_sent{0};   // asynchronous requests sent (the fence of the next request)
 std::atomic<uint32_t> g_async_error{0};  // a failed write, reported by the next WriteConsole
+std::vector<uint8_t> g_batch;            // a WRITE request being filled (header + UTF-16); empty: none
+uint32_t g_batch_buffer = 0;             // its screen buffer
+std::chrono::steady_clock::time_point g_batch_since;  // when it got its first text
+bool g_flusher_started = false;
+constexpr auto k_batch_delay = std::chrono::milliseconds(2);
 
 int conn_transact_raw(int fd, const proto::Request& rq, const void* payload, size_t len, proto::Reply& rep,
                       std::vector<uint8_t>* out, int* fd_out) {
@@ -129,7 +151,10 @@ int take_connection() {
 
 // One request to the console. Returns the Windows error (0 = success); ERROR_INVALID_HANDLE when
 // there is no console or it went away.
+void flush_writes();
+
 DWORD transact(const proto::Request& rq, const void* payload, size_t len, proto::Reply& rep, std::vector<uint8_t>* out = nullptr) {
+    flush_writes();  // before the fence is read: the batched writes come first
     int fd;
     uint64_t gen;
     {
@@ -354,29 +379,91 @@ std::string to_narrow(UINT cp, std::u16string_view w) {
     return s;
 }
 
-// One WRITE without waiting for its reply.
-DWORD send_write(uint32_t buffer, const char16_t* text, size_t n) {
-    std::lock_guard wl(g_write_mutex);
+// Sends the batch (under g_write_mutex). Returns the Windows error of the send (0 when there was
+// nothing to send); the batch is gone either way.
+DWORD flush_locked() {
+    if (g_batch.empty()) return 0;
     int fd;
     {
         std::lock_guard lock(g_mutex);
-        if (!g_attached) return ERROR_INVALID_HANDLE;
+        if (!g_attached) {
+            g_batch.clear();
+            return ERROR_INVALID_HANDLE;
+        }
         if (g_write_fd < 0) g_write_fd = take_connection();
         fd = g_write_fd;
     }
-    if (fd < 0) return ERROR_INVALID_HANDLE;
-    proto::Request rq{uint16_t(Op::WRITE), proto::k_async, buffer, {}};
-    uint8_t buf[proto::k_max_datagram];
-    std::memcpy(buf, &rq, sizeof rq);
-    std::memcpy(buf + sizeof rq, text, n * 2);
-    ssize_t s;
-    while ((s = send(fd, buf, sizeof rq + n * 2, MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
-    if (s != ssize_t(sizeof rq + n * 2)) return ERROR_INVALID_HANDLE;
+    ssize_t s = -1;
+    if (fd >= 0)
+        while ((s = send(fd, g_batch.data(), g_batch.size(), MSG_NOSIGNAL)) < 0 && errno == EINTR) {}
+    const bool sent = s == ssize_t(g_batch.size());
+    g_batch.clear();
+    if (!sent) return ERROR_INVALID_HANDLE;
     g_async_sent.fetch_add(1);
     return 0;
 }
 
+// A failed send that no WriteConsole is waiting for: reported by the next one.
+void note_async_error(DWORD e) {
+    uint32_t none = 0;
+    if (e) g_async_error.compare_exchange_strong(none, e);
+}
+
+void flush_writes() {
+    std::lock_guard wl(g_write_mutex);
+    note_async_error(flush_locked());
+}
+
+// The flusher thread: sends a batch that has waited k_batch_delay. A plain thread with every signal
+// blocked (it has no TEB; signals are for Windows threads), as the timer service's.
+void flusher() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    std::unique_lock lock(g_write_mutex);
+    for (;;) {
+        if (g_batch.empty()) {
+            g_flush_cv.wait(lock);
+            continue;
+        }
+        const auto due = g_batch_since + k_batch_delay;
+        if (std::chrono::steady_clock::now() < due) {
+            g_flush_cv.wait_until(lock, due);
+            continue;
+        }
+        note_async_error(flush_locked());
+    }
+}
+
+// Appends one piece of text (it fits in a datagram) to the batch, sending the batch first when it
+// is for another buffer or the text does not fit.
+DWORD batch_write(uint32_t buffer, const char16_t* text, size_t n) {
+    std::lock_guard wl(g_write_mutex);
+    if (!g_batch.empty() && (g_batch_buffer != buffer || g_batch.size() + n * 2 > proto::k_max_datagram))
+        if (DWORD e = flush_locked()) return e;
+    if (g_batch.empty()) {
+        proto::Request rq{uint16_t(Op::WRITE), proto::k_async, buffer, {}};
+        g_batch.reserve(proto::k_max_datagram);
+        g_batch.resize(sizeof rq);
+        std::memcpy(g_batch.data(), &rq, sizeof rq);
+        g_batch_buffer = buffer;
+        g_batch_since = std::chrono::steady_clock::now();
+        if (!g_flusher_started) {
+            g_flusher_started = true;
+            std::thread(flusher).detach();
+        }
+        g_flush_cv.notify_one();
+    }
+    const size_t at = g_batch.size();
+    g_batch.resize(at + n * 2);
+    std::memcpy(g_batch.data() + at, text, n * 2);
+    // A full datagram goes at once.
+    if (g_batch.size() + 2 > proto::k_max_datagram) return flush_locked();
+    return 0;
+}
+
 BOOL write_wide(uint32_t buffer, std::u16string_view text, DWORD* written) {
+    (void)written;
     if (uint32_t e = g_async_error.exchange(0)) return fail(e);
     // In datagram-sized pieces; a surrogate pair is never split.
     const size_t max = proto::k_max_payload / 2 - 1;
@@ -384,7 +471,7 @@ BOOL write_wide(uint32_t buffer, std::u16string_view text, DWORD* written) {
     while (done < text.size()) {
         size_t n = std::min(max, text.size() - done);
         if (n < text.size() - done && n && text[done + n - 1] >= 0xD800 && text[done + n - 1] < 0xDC00) n--;
-        if (DWORD e = send_write(buffer, text.data() + done, n)) return fail(e);
+        if (DWORD e = batch_write(buffer, text.data() + done, n)) return fail(e);
         done += n;
     }
     return TRUE;
@@ -513,6 +600,7 @@ void console_startup() {
 // For CreateProcess: the console a child inherits (0: none known to csrssd) and which of the
 // handles given are console handles of it.
 uint32_t console_id_for_child() {
+    flush_writes();  // the parent's output before the child's
     std::lock_guard lock(g_mutex);
     return g_attached ? g_console_id : 0;
 }
@@ -528,6 +616,16 @@ uint32_t current_console_group() { return console_group(); }
 // At process exit (process.cpp: finish): the queued output is conhost's to show; when conhost owns
 // the terminal, wait (a little) for it to give the terminal back, so that the shell finds it sane.
 void console_process_exit() {
+    // The batched output goes first. The exiting thread may hold g_write_mutex itself (a crash in
+    // a write): then, or when another thread keeps it long, the batch is lost rather than the exit.
+    for (int i = 0; i < 200; i++) {
+        std::unique_lock wl(g_write_mutex, std::try_to_lock);
+        if (wl.owns_lock()) {
+            (void)flush_locked();
+            break;
+        }
+        usleep(500);
+    }
     pid_t pid;
     {
         std::lock_guard lock(g_mutex);
@@ -567,6 +665,7 @@ BOOL WINAPI AllocConsole() {
 
 BOOL WINAPI FreeConsole() {
     std::lock_guard wl(g_write_mutex);
+    (void)flush_locked();  // what was written before FreeConsole is shown
     std::lock_guard lock(g_mutex);
     if (!g_attached) return TRUE;
     if (g_console_id)

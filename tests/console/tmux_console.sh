@@ -96,7 +96,18 @@ else
     fail "con_line (kill test) did not start"
 fi
 
-# 4. Mixed redirection: stdout piped, stdin and stderr the console.
+# 4. Ctrl+C typed at the terminal reaches both processes sharing the console (parent and child).
+prompt
+keys "$WINRUN $DIR/con_ctrl2.exe" Enter
+if wait_for '^child ready' 10; then
+    keys C-c
+    wait_for '^\[parent ctrl-c\]' 5 && wait_for '^\[child ctrl-c\]' 5 && pass "Ctrl+C reaches parent and child" || fail "Ctrl+C to parent and child"
+    wait_for '^both handled' 5 && wait_for '^\$ *$' 5 && pass "parent and child exit after Ctrl+C" || fail "exit after Ctrl+C (two processes)"
+else
+    fail "con_ctrl2 did not start"
+fi
+
+# 5. Mixed redirection: stdout piped, stdin and stderr the console.
 prompt
 keys "$WINRUN $DIR/con_box.exe | cat" Enter
 wait_for '^no console$' 10 && pass "stdout piped: not a console handle" || fail "piped stdout"
