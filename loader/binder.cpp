@@ -183,7 +183,7 @@ Result<Module*> map_pe(const std::string& linux_path, std::u16string win_path, b
     if (!exports) return load_error(win::STATUS_INVALID_IMAGE_FORMAT, fmt::format("{}: {}", linux_path, exports.error().message));
     m->ordinal_base = exports->ordinal_base;
     for (auto& e : exports->entries) {
-        if (!e.name.empty()) m->export_index.emplace(e.name, uint32_t(m->export_rvas.size()));
+        if (!e.name.empty()) m->export_index.emplace(m->export_names.emplace_back(std::move(e.name)), uint32_t(m->export_rvas.size()));
         m->export_rvas.push_back(e.rva);
         m->forwarders.push_back(std::move(e.forwarder));
     }

@@ -170,7 +170,7 @@ static Result<void*> resolve_index(Module& m, uint32_t index, std::string_view w
 }
 
 Result<void*> resolve_export(Module& m, std::string_view name) {
-    auto it = m.export_index.find(std::string(name));
+    auto it = m.export_index.find(name);
     if (it == m.export_index.end()) return make_error(fmt::format("{} not found in {}", name, m.name));
     return resolve_index(m, it->second, name, 0);
 }

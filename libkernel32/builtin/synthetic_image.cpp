@@ -46,16 +46,34 @@ loader::Module* build_image(const DllDef& dll) {
     const bool relay = log::enabled(log::Channel::relay, log::Level::trace);
     const std::span<const ExportDef> ex = exports_of(dll);
     const uint32_t n = uint32_t(ex.size());
+    // ordinal_of() without its lookup of the merged table per call (this runs at every start).
+    auto ord_of = [&](uint32_t i) { return ex[i].ordinal ? uint32_t(ex[i].ordinal) : i + 1; };
 
     // Ordinals: an entry's fixed ordinal, else its 1-based position. The address table spans
     // 1..max ordinal.
     uint32_t max_ord = 0;
-    for (uint32_t i = 0; i < n; i++) max_ord = std::max<uint32_t>(max_ord, ordinal_of(dll, ex[i]));
+    for (uint32_t i = 0; i < n; i++) max_ord = std::max<uint32_t>(max_ord, ord_of(i));
     std::vector<uint32_t> named;  // indexes of named exports, sorted by name (Windows requires it)
     for (uint32_t i = 0; i < n; i++)
         if (ex[i].name) named.push_back(i);
-    std::sort(named.begin(), named.end(),
-              [&](uint32_t a, uint32_t b) { return std::strcmp(ex[a].name, ex[b].name) < 0; });
+    // Sorted with the first 8 bytes as a big-endian key (the same order as strcmp), strcmp only on
+    // ties: this sort runs at every process start for every builtin DLL.
+    std::vector<std::pair<uint64_t, uint32_t>> keyed;
+    keyed.reserve(named.size());
+    for (uint32_t i : named) {
+        uint64_t key = 0;
+        const char* nm = ex[i].name;
+        for (int b = 0; b < 8; b++) {
+            key = (key << 8) | uint8_t(*nm);
+            if (*nm) nm++;
+        }
+        keyed.push_back({key, i});
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return std::strcmp(ex[a.second].name, ex[b.second].name) < 0;
+    });
+    for (size_t k = 0; k < keyed.size(); k++) named[k] = keyed[k].second;
 
     // Layout: [headers][.text: trampolines][.rdata: export directory, tables, names][.data]
     uint32_t text_rva = k_headers_size;
@@ -140,7 +158,7 @@ loader::Module* build_image(const DllDef& dll) {
     uint32_t data_cursor = data_rva;
     for (uint32_t i = 0; i < n; i++) {
         const ExportDef& e = ex[i];
-        uint32_t ord = ordinal_of(dll, e);
+        uint32_t ord = ord_of(i);
         uint32_t rva;
         if (e.flags & EXP_DATA) {
             rva = data_cursor;
@@ -156,13 +174,14 @@ loader::Module* build_image(const DllDef& dll) {
         put<uint32_t>(ed, eat_off + (ord - 1) * 4, rva);
         m->export_rvas[ord - 1] = rva;
     }
+    m->export_index.reserve(named.size());
     for (uint32_t k = 0; k < named.size(); k++) {
         const ExportDef& e = ex[named[k]];
         size_t len = std::strlen(e.name) + 1;
         std::memcpy(base + str, e.name, len);
         put<uint32_t>(ed, npt_off + k * 4, str);
-        put<uint16_t>(ed, ord_off + k * 2, uint16_t(ordinal_of(dll, e) - 1));
-        m->export_index.emplace(e.name, ordinal_of(dll, e) - 1);
+        put<uint16_t>(ed, ord_off + k * 2, uint16_t(ord_of(named[k]) - 1));
+        m->export_index.emplace(e.name, ord_of(named[k]) - 1);
         str += uint32_t(len);
     }
 

@@ -1,6 +1,7 @@
 // System information and version. Version quirk reproduced: GetVersion/GetVersionEx report 6.2
 // (build 9200) to programs without a Windows 10 compatibility manifest, as Windows 8.1+ does;
 // RtlGetVersion (ntdll) always tells the truth (10.0.19045).
+#include <cpuid.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -81,24 +82,63 @@ NTSTATUS WINAPI RtlGetVersion(OSVERSIONINFOEXW* v) {
     return 0;
 }
 
+namespace {
+// CPU features from cpuid, read on first use. (Not __builtin_cpu_supports: it links libgcc's
+// constructor that runs cpuid at every process start, and cpuid is slow in a virtual machine.)
+struct CpuFeatures {
+    bool mmx, sse, sse2, sse3, ssse3, sse41, sse42, avx, avx2, avx512f;
+};
+const CpuFeatures& cpu_features() {
+    static const CpuFeatures f = [] {
+        CpuFeatures c{};
+        unsigned a, b, cx, d;
+        if (__get_cpuid(1, &a, &b, &cx, &d)) {
+            c.mmx = d & (1u << 23);
+            c.sse = d & (1u << 25);
+            c.sse2 = d & (1u << 26);
+            c.sse3 = cx & 1u;
+            c.ssse3 = cx & (1u << 9);
+            c.sse41 = cx & (1u << 19);
+            c.sse42 = cx & (1u << 20);
+            // AVX needs the CPU bit and the OS saving the YMM state (OSXSAVE, XCR0 bits 1 and 2).
+            bool osxsave = cx & (1u << 27);
+            uint64_t xcr0 = 0;
+            if (osxsave) {
+                uint32_t lo, hi;
+                __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+                xcr0 = (uint64_t(hi) << 32) | lo;
+            }
+            c.avx = (cx & (1u << 28)) && (xcr0 & 6) == 6;
+            if (__get_cpuid_count(7, 0, &a, &b, &cx, &d)) {
+                c.avx2 = c.avx && (b & (1u << 5));
+                c.avx512f = c.avx && (b & (1u << 16)) && (xcr0 & 0xE0) == 0xE0;
+            }
+        }
+        return c;
+    }();
+    return f;
+}
+}  // namespace
+
 BOOL WINAPI IsProcessorFeaturePresent(DWORD feature) {
+    const CpuFeatures& f = cpu_features();
     switch (feature) {
-    case 2: return TRUE;                                   // PF_COMPARE_EXCHANGE_DOUBLE
-    case 3: return __builtin_cpu_supports("mmx");          // PF_MMX_INSTRUCTIONS_AVAILABLE
-    case 6: return __builtin_cpu_supports("sse");          // PF_XMMI_INSTRUCTIONS_AVAILABLE
-    case 8: return TRUE;                                   // PF_RDTSC_INSTRUCTION_AVAILABLE
-    case 10: return __builtin_cpu_supports("sse2");        // PF_XMMI64_INSTRUCTIONS_AVAILABLE
-    case 12: return TRUE;                                  // PF_NX_ENABLED
-    case 13: return __builtin_cpu_supports("sse3");        // PF_SSE3_INSTRUCTIONS_AVAILABLE
-    case 14: return TRUE;                                  // PF_COMPARE_EXCHANGE128
-    case 17: return TRUE;                                  // PF_XSAVE_ENABLED
-    case 23: return TRUE;                                  // PF_FASTFAIL_AVAILABLE
-    case 36: return __builtin_cpu_supports("ssse3");       // PF_SSSE3_INSTRUCTIONS_AVAILABLE
-    case 37: return __builtin_cpu_supports("sse4.1");      // PF_SSE4_1_INSTRUCTIONS_AVAILABLE
-    case 38: return __builtin_cpu_supports("sse4.2");      // PF_SSE4_2_INSTRUCTIONS_AVAILABLE
-    case 39: return __builtin_cpu_supports("avx");         // PF_AVX_INSTRUCTIONS_AVAILABLE
-    case 40: return __builtin_cpu_supports("avx2");        // PF_AVX2_INSTRUCTIONS_AVAILABLE
-    case 41: return __builtin_cpu_supports("avx512f");     // PF_AVX512F_INSTRUCTIONS_AVAILABLE
+    case 2: return TRUE;          // PF_COMPARE_EXCHANGE_DOUBLE
+    case 3: return f.mmx;         // PF_MMX_INSTRUCTIONS_AVAILABLE
+    case 6: return f.sse;         // PF_XMMI_INSTRUCTIONS_AVAILABLE
+    case 8: return TRUE;          // PF_RDTSC_INSTRUCTION_AVAILABLE
+    case 10: return f.sse2;       // PF_XMMI64_INSTRUCTIONS_AVAILABLE
+    case 12: return TRUE;         // PF_NX_ENABLED
+    case 13: return f.sse3;       // PF_SSE3_INSTRUCTIONS_AVAILABLE
+    case 14: return TRUE;         // PF_COMPARE_EXCHANGE128
+    case 17: return TRUE;         // PF_XSAVE_ENABLED
+    case 23: return TRUE;         // PF_FASTFAIL_AVAILABLE
+    case 36: return f.ssse3;      // PF_SSSE3_INSTRUCTIONS_AVAILABLE
+    case 37: return f.sse41;      // PF_SSE4_1_INSTRUCTIONS_AVAILABLE
+    case 38: return f.sse42;      // PF_SSE4_2_INSTRUCTIONS_AVAILABLE
+    case 39: return f.avx;        // PF_AVX_INSTRUCTIONS_AVAILABLE
+    case 40: return f.avx2;       // PF_AVX2_INSTRUCTIONS_AVAILABLE
+    case 41: return f.avx512f;    // PF_AVX512F_INSTRUCTIONS_AVAILABLE
     default: return FALSE;
     }
 }
