@@ -60,7 +60,7 @@ constexpr int O_RDONLY_ = 0x0000, O_WRONLY_ = 0x0001, O_RDWR_ = 0x0002, O_APPEND
 constexpr int MAX_FDS = 2048;
 
 struct IoInfo {
-    HANDLE handle = INVALID_HANDLE_VALUE;
+    HANDLE handle = nullptr;  // meaningful only while osfile has OSF_OPEN (constant-initialised: no start-up cost)
     int linux_fd = -1;  // cached from the handle's FileObject: the fast path writes to it directly
     uint8_t osfile = 0;
     int8_t pipech = 10;  // one byte of look-ahead after a CR in text mode (10 = none, as msvcrt)
