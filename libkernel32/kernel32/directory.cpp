@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "builtin/builtin.h"
+#include "file.h"
 #include "k32.h"
 #include "path_map.h"
 #include "unicode.h"
@@ -250,12 +251,7 @@ static DWORD same_path_if_exists(LPCWSTR in, LPWSTR out, DWORD len) {
     std::u16string p(wview(in));
     auto lp = paths::to_linux_stat(p);
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
-    if (!lp->exists) {
-        size_t slash = lp->path.find_last_of('/');
-        struct stat st;
-        bool dir_ok = slash == std::string::npos || slash == 0 || stat(lp->path.substr(0, slash).c_str(), &st) == 0;
-        return fail(dir_ok ? ERROR_FILE_NOT_FOUND : ERROR_PATH_NOT_FOUND);
-    }
+    if (!lp->exists) return fail(lookup_error(lp->path));
     if (p.size() + 1 > len) return DWORD(p.size() + 1);
     std::memmove(out, p.c_str(), (p.size() + 1) * 2);  // in and out may be the same buffer
     return DWORD(p.size());

@@ -35,6 +35,11 @@ DWORD missing_error(const std::string& path) {
                                                                                 : ERROR_PATH_NOT_FOUND;
 }
 
+DWORD lookup_error(const std::string& path) {
+    struct stat st;
+    return open_error(stat(path.c_str(), &st) != 0 ? errno : ENOENT, path);
+}
+
 DWORD open_error(int err, const std::string& path) {
     if (err == ENOENT) return missing_error(path);
     if (err == ENOTDIR) return ERROR_PATH_NOT_FOUND;
@@ -646,9 +651,7 @@ DWORD WINAPI GetFileAttributesW(LPCWSTR name) {
         return INVALID_FILE_ATTRIBUTES;
     }
     if (!lp->exists) {
-        struct stat st;
-        int err = stat(lp->path.c_str(), &st) != 0 ? errno : ENOENT;  // EACCES, ENOTDIR ... say more
-        set_last_error(open_error(err, lp->path));
+        set_last_error(lookup_error(lp->path));
         return INVALID_FILE_ATTRIBUTES;
     }
     return attributes_of(lp->path, lp->st, is_symlink(lp->path));

@@ -44,6 +44,9 @@ void post_file_completion(FileObject& f, DWORD bytes, ULONG_PTR status, void* ov
 // exists and ERROR_PATH_NOT_FOUND otherwise.
 DWORD open_error(int err, const std::string& path);
 DWORD missing_error(const std::string& path);
+// The Windows error for a path a lookup found missing: stat() again for what the kernel says
+// (EACCES, ENOTDIR ...), ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND when it is simply absent.
+DWORD lookup_error(const std::string& path);
 
 // The volume serial number Windows code sees for a Linux device (GetFileInformationByHandle and
 // GetVolumeInformation agree on it).

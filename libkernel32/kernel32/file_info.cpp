@@ -383,10 +383,7 @@ BOOL WINAPI GetFileAttributesExW(LPCWSTR name, DWORD level, void* out) {
     if (!name) return fail(ERROR_PATH_NOT_FOUND);
     auto lp = paths::to_linux_stat(wview(name));
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
-    if (!lp->exists) {
-        struct stat st;
-        return fail(open_error(stat(lp->path.c_str(), &st) != 0 ? errno : ENOENT, lp->path));
-    }
+    if (!lp->exists) return fail(lookup_error(lp->path));
     auto* d = static_cast<WIN32_FILE_ATTRIBUTE_DATA*>(out);
     d->dwFileAttributes = attributes_of(lp->path, lp->st, is_symlink(lp->path));
     d->ftCreationTime = filetime_of(lp->st.st_mtim);
@@ -406,10 +403,7 @@ BOOL WINAPI SetFileAttributesW(LPCWSTR name, DWORD attrs) {
     if (!name) return fail(ERROR_PATH_NOT_FOUND);
     auto lp = paths::to_linux_stat(wview(name));
     if (!lp) return fail(ERROR_PATH_NOT_FOUND);
-    if (!lp->exists) {
-        struct stat st;
-        return fail(open_error(stat(lp->path.c_str(), &st) != 0 ? errno : ENOENT, lp->path));
-    }
+    if (!lp->exists) return fail(lookup_error(lp->path));
     if (!apply_readonly(lp->path, lp->st, attrs)) return fail_errno();
     return TRUE;
 }

@@ -4,6 +4,7 @@
 #include "builtin/builtin.h"
 #include "kernel32/file.h"
 #include "kernel32/k32.h"
+#include "nt_io.h"
 
 namespace winrun::k32 {
 BOOL WINAPI SetEvent(HANDLE h);
@@ -16,15 +17,6 @@ namespace winrun::ntdll {
 using namespace winrun::win;
 
 namespace {
-struct IO_STATUS_BLOCK {
-    union {
-        LONG Status;
-        void* Pointer;
-    };
-    ULONG_PTR Information;
-};
-static_assert(sizeof(IO_STATUS_BLOCK) == 16);
-
 constexpr LONG STATUS_SUCCESS = 0, STATUS_UNSUCCESSFUL = LONG(0xC0000001), STATUS_INVALID_HANDLE = LONG(0xC0000008),
                STATUS_INVALID_PARAMETER = LONG(0xC000000D), STATUS_END_OF_FILE = LONG(0xC0000011),
                STATUS_ACCESS_DENIED = LONG(0xC0000022), STATUS_DISK_FULL = LONG(0xC000007F),
