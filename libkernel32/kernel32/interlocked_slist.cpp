@@ -169,7 +169,6 @@ WR_EXPORT_PART(kernel32_interlocked_slist,
     WR_EXPORT(InterlockedPopEntrySList),
     WR_EXPORT(InterlockedFlushSList),
     WR_EXPORT(QueryDepthSList),
-    WR_EXPORT(RtlFirstEntrySList),
     WR_EXPORT(GetCurrentProcessorNumber),
     WR_EXPORT(GetCurrentProcessorNumberEx),
     WR_EXPORT(FlushProcessWriteBuffers),
@@ -182,5 +181,8 @@ WR_EXPORT_PART(kernel32_interlocked_slist,
     WR_EXPORT(lstrcpynW),
     WR_EXPORT(lstrcatA),
     WR_EXPORT(lstrcatW));
+
+// ntdll's name for looking at the first entry (kernel32 has none).
+WR_EXPORT_PART(ntdll_slist, WR_EXPORT(RtlFirstEntrySList));
 
 }  // namespace winrun::k32

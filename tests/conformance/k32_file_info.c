@@ -56,6 +56,23 @@ static void test_by_handle(void) {
            "FileNameInfo: %.*ls\n", len, name->FileName);
     }
 
+    /* the tag and id classes, and device controls */
+    {
+        FILE_ATTRIBUTE_TAG_INFO tag;
+        FILE_ID_INFO id;
+        DWORD ret = 0xdeadbeef;
+        ok(GetFileInformationByHandleEx(h, FileAttributeTagInfo, &tag, sizeof tag) &&
+           tag.FileAttributes == FILE_ATTRIBUTE_ARCHIVE && tag.ReparseTag == 0,
+           "FileAttributeTagInfo: attrs %#lx tag %#lx\n", tag.FileAttributes, tag.ReparseTag);
+        ok(GetFileInformationByHandleEx(h, FileIdInfo, &id, sizeof id) && id.VolumeSerialNumber == info.dwVolumeSerialNumber,
+           "FileIdInfo: serial %#llx, by handle %#lx\n", id.VolumeSerialNumber, info.dwVolumeSerialNumber);
+        ok(DeviceIoControl(h, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &ret, NULL), "FSCTL_SET_SPARSE failed: %lu\n",
+           GetLastError());
+        SetLastError(0xdeadbeef);
+        ok(!DeviceIoControl(h, 0x2d1400 /* IOCTL_STORAGE_QUERY_PROPERTY */, NULL, 0, NULL, 0, &ret, NULL) &&
+           GetLastError() != 0xdeadbeef, "an unknown control code succeeded\n");
+    }
+
     /* end of file through SetFileInformationByHandle */
     {
         FILE_END_OF_FILE_INFO eof;
@@ -151,6 +168,11 @@ static void test_final_path(void) {
         ok(!memcmp(buf, L"\\\\?\\", 8) && buf[5] == ':' && !wcscmp(buf + n - 10, L"\\final.txt"), "final path %ls\n", buf);
         need = GetFinalPathNameByHandleW(h, buf, 3, VOLUME_NAME_DOS);
         ok(need == n + 1, "too small a buffer: returned %lu, expected %lu\n", need, n + 1);
+    }
+    {
+        char abuf[MAX_PATH];
+        DWORD na = GetFinalPathNameByHandleA(h, abuf, MAX_PATH, VOLUME_NAME_DOS);
+        ok(na > 14 && !strcmp(abuf + na - 10, "\\final.txt"), "GetFinalPathNameByHandleA: %lu %s\n", na, abuf);
     }
     n = GetFinalPathNameByHandleW(h, buf, MAX_PATH, VOLUME_NAME_NONE);
     ok(n > 10 && buf[0] == '\\' && buf[1] != '\\' && !wcscmp(buf + n - 10, L"\\final.txt"), "VOLUME_NAME_NONE: %ls\n", buf);

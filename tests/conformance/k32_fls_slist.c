@@ -79,6 +79,11 @@ START_TEST(k32_fls_slist)
         InterlockedPushEntrySList(&list, &items[i].entry);
     }
     ok(QueryDepthSList(&list) == 3, "depth %u\n", QueryDepthSList(&list));
+    {
+        PSLIST_ENTRY(WINAPI * pRtlFirstEntrySList)(const SLIST_HEADER*) =
+            (void*)GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlFirstEntrySList");
+        ok(pRtlFirstEntrySList && pRtlFirstEntrySList(&list) == &items[2].entry, "RtlFirstEntrySList\n");
+    }
     it = (Item*)InterlockedPopEntrySList(&list);
     ok(it && it->value == 2, "LIFO: popped %d\n", it ? it->value : -1);
     it = (Item*)InterlockedFlushSList(&list);
@@ -103,6 +108,9 @@ START_TEST(k32_fls_slist)
     lstrcpyA(buf, "ab");
     lstrcatA(buf, "cd");
     ok(!strcmp(buf, "abcd"), "lstrcatA: %s\n", buf);
+    lstrcpyW(wbuf, L"ab");
+    lstrcatW(wbuf, L"cd");
+    ok(!wcscmp(wbuf, L"abcd"), "lstrcpyW/lstrcatW\n");
 
     /* processors, barriers, stack guarantee */
     {
@@ -110,6 +118,11 @@ START_TEST(k32_fls_slist)
         GetSystemInfo(&si);
         ok(GetCurrentProcessorNumber() < si.dwNumberOfProcessors, "processor %lu of %lu\n", GetCurrentProcessorNumber(),
            si.dwNumberOfProcessors);
+    }
+    {
+        PROCESSOR_NUMBER pn;
+        GetCurrentProcessorNumberEx(&pn);
+        ok(pn.Group == 0 && pn.Number < 64, "GetCurrentProcessorNumberEx: group %u number %u\n", pn.Group, pn.Number);
     }
     FlushProcessWriteBuffers();
     guarantee = 0x5000;
