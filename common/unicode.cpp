@@ -3,9 +3,14 @@
 namespace winrun {
 
 std::u16string utf8_to_utf16(std::string_view s) {
-    std::u16string out;
-    out.reserve(s.size());
+    // The ASCII prefix (all of most strings: paths, environment) in one resize and a plain loop;
+    // the per-character decoder below costs several times as much per character.
     size_t i = 0;
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) i++;
+    std::u16string out(i, u'\0');
+    for (size_t k = 0; k < i; k++) out[k] = char16_t(static_cast<unsigned char>(s[k]));
+    if (i == s.size()) return out;
+    out.reserve(s.size());
     while (i < s.size()) {
         unsigned char c = s[i];
         char32_t cp;
@@ -42,9 +47,13 @@ std::u16string utf8_to_utf16(std::string_view s) {
 }
 
 std::string utf16_to_utf8(std::u16string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); i++) {
+    size_t ascii = 0;  // the ASCII prefix at once, as in utf8_to_utf16
+    while (ascii < s.size() && s[ascii] < 0x80) ascii++;
+    std::string out(ascii, '\0');
+    for (size_t k = 0; k < ascii; k++) out[k] = char(s[k]);
+    if (ascii == s.size()) return out;
+    out.reserve(s.size() + 8);
+    for (size_t i = ascii; i < s.size(); i++) {
         char32_t cp = s[i];
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < s.size() && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (s[i + 1] - 0xDC00);

@@ -183,10 +183,17 @@ Result<Module*> map_pe(const std::string& linux_path, std::u16string win_path, b
     if (!exports) return load_error(win::STATUS_INVALID_IMAGE_FORMAT, fmt::format("{}: {}", linux_path, exports.error().message));
     m->ordinal_base = exports->ordinal_base;
     for (auto& e : exports->entries) {
-        if (!e.name.empty()) m->export_index.emplace(m->export_names.emplace_back(std::move(e.name)), uint32_t(m->export_rvas.size()));
+        if (!e.name.empty())
+            m->export_names.push_back({m->export_name_storage.emplace_back(std::move(e.name)), uint32_t(m->export_rvas.size())});
         m->export_rvas.push_back(e.rva);
         m->forwarders.push_back(std::move(e.forwarder));
     }
+    // A well-formed image's name table is already sorted; a stable sort keeps the first of duplicate
+    // names first, and tolerates images whose table is not.
+    if (!std::is_sorted(m->export_names.begin(), m->export_names.end(),
+                        [](const Module::ExportName& a, const Module::ExportName& b) { return a.name < b.name; }))
+        std::stable_sort(m->export_names.begin(), m->export_names.end(),
+                         [](const Module::ExportName& a, const Module::ExportName& b) { return a.name < b.name; });
     auto tls = img.tls();
     if (!tls) return load_error(win::STATUS_INVALID_IMAGE_FORMAT, fmt::format("{}: {}", linux_path, tls.error().message));
     if (tls->has_value()) {

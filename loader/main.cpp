@@ -127,25 +127,31 @@ winrun_call_on_stack:
     .size winrun_call_on_stack, .-winrun_call_on_stack
 )");
 
-int main(int argc, char** argv) {
-    CLI::App app{"winrun: runs Windows console programs on Linux\n  winrun [options] program.exe [args...]", "winrun"};
-    bool check = false, session_list = false, session_stop = false;
-    std::string exit_code_file, windows_command_line;
+// Everything from the first argument that is not one of winrun's options belongs to the program.
+// The two forms every process start uses, `winrun prog.exe args...` and CreateProcess's
+// `winrun --windows-command-line CMD prog.exe args...`, are taken apart here without CLI11, whose
+// set-up alone cost each start ~100,000 instructions; anything else goes through parse_options().
+struct Options {
+    bool check = false, session_list = false, session_stop = false, list_assemblies = false;
+    std::string exit_code_file, windows_command_line, install_assembly;
     std::vector<std::string> rest;
-    app.add_flag("--check", check, "list every import of the program and its DLLs, implemented or missing");
-    app.add_option("--exit-code-file", exit_code_file, "write the full 32-bit exit code (hex and decimal) to this file");
+};
+
+// -1: parsed, go on; otherwise the exit code (help, version, a usage error).
+int parse_options(int argc, char** argv, Options& o) {
+    CLI::App app{"winrun: runs Windows console programs on Linux\n  winrun [options] program.exe [args...]", "winrun"};
+    app.add_flag("--check", o.check, "list every import of the program and its DLLs, implemented or missing");
+    app.add_option("--exit-code-file", o.exit_code_file, "write the full 32-bit exit code (hex and decimal) to this file");
     app.set_version_flag("--version", "winrun 0.1");
     // Internal: CreateProcess passes the caller's command line verbatim (GetCommandLine must return
     // exactly it), so it is not rebuilt from argv.
-    app.add_option("--windows-command-line", windows_command_line)->group("");
-    app.add_flag("--session", session_list, "list the processes of this session (as tasklist does)");
-    app.add_flag("--session-stop", session_stop, "halt this session: every winrun process of it stops");
+    app.add_option("--windows-command-line", o.windows_command_line)->group("");
+    app.add_flag("--session", o.session_list, "list the processes of this session (as tasklist does)");
+    app.add_flag("--session-stop", o.session_stop, "halt this session: every winrun process of it stops");
     // Side-by-side assembly store (docs/sxs.md).
-    std::string install_assembly;
-    bool list_assemblies = false;
-    app.add_option("--install-assembly", install_assembly, "install the assembly (manifest + files) or publisher policy in DIR into the prefix's store")
+    app.add_option("--install-assembly", o.install_assembly, "install the assembly (manifest + files) or publisher policy in DIR into the prefix's store")
         ->type_name("DIR");
-    app.add_flag("--list-assemblies", list_assemblies, "list the assemblies and publisher policies in the prefix's store");
+    app.add_flag("--list-assemblies", o.list_assemblies, "list the assemblies and publisher policies in the prefix's store");
     // Everything from the first argument that is not one of ours belongs to the program, options
     // included (`winrun tool.exe --version` asks the tool). No positional is declared for it: CLI11
     // would keep parsing options after a declared positional.
@@ -157,7 +163,26 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-    for (const auto& r : app.remaining()) rest.push_back(r);
+    for (const auto& r : app.remaining()) o.rest.push_back(r);
+    return -1;
+}
+
+int main(int argc, char** argv) {
+    Options opt;
+    auto program_at = [&](int i) { return i < argc && argv[i][0] != '-'; };
+    if (program_at(1)) {
+        opt.rest.assign(argv + 1, argv + argc);
+    } else if (argc > 3 && std::strcmp(argv[1], "--windows-command-line") == 0 && program_at(3)) {
+        opt.windows_command_line = argv[2];
+        opt.rest.assign(argv + 3, argv + argc);
+    } else if (int rc = parse_options(argc, argv, opt); rc >= 0) {
+        return rc;
+    }
+    bool check = opt.check, session_list = opt.session_list, session_stop = opt.session_stop,
+         list_assemblies = opt.list_assemblies;
+    std::string exit_code_file = opt.exit_code_file, windows_command_line = opt.windows_command_line,
+                install_assembly = opt.install_assembly;
+    std::vector<std::string>& rest = opt.rest;
     if (session_list) return csrss::session_list_command(stdout);
     if (session_stop) return csrss::session_stop_command(stdout);
     if (!install_assembly.empty() || list_assemblies) {

@@ -153,12 +153,12 @@ static Result<void*> resolve_forwarder(Module& m, const std::string& fwd, std::s
             return make_error(fmt::format("ordinal {} not found in {} (forwarded from {}!{})", ord, target->name, m.name, what));
         return resolve_index(*target, idx, func, depth + 1);
     }
-    auto it = target->export_index.find(func);
-    if (it == target->export_index.end()) {
+    std::optional<uint32_t> index = target->find_export_index(func);
+    if (!index) {
         if (target->builtin) return unimplemented_stub(target->name, func);
         return make_error(fmt::format("{} not found in {} (forwarded from {}!{})", func, target->name, m.name, what));
     }
-    return resolve_index(*target, it->second, func, depth + 1);
+    return resolve_index(*target, *index, func, depth + 1);
 }
 
 static Result<void*> resolve_index(Module& m, uint32_t index, std::string_view what, int depth) {
@@ -169,10 +169,17 @@ static Result<void*> resolve_index(Module& m, uint32_t index, std::string_view w
     return static_cast<void*>(m.base + rva);
 }
 
+std::optional<uint32_t> Module::find_export_index(std::string_view want) const {
+    auto it = std::lower_bound(export_names.begin(), export_names.end(), want,
+                               [](const ExportName& e, std::string_view n) { return e.name < n; });
+    if (it == export_names.end() || it->name != want) return std::nullopt;
+    return it->index;
+}
+
 Result<void*> resolve_export(Module& m, std::string_view name) {
-    auto it = m.export_index.find(name);
-    if (it == m.export_index.end()) return make_error(fmt::format("{} not found in {}", name, m.name));
-    return resolve_index(m, it->second, name, 0);
+    std::optional<uint32_t> index = m.find_export_index(name);
+    if (!index) return make_error(fmt::format("{} not found in {}", name, m.name));
+    return resolve_index(m, *index, name, 0);
 }
 
 Result<void*> resolve_export_ordinal(Module& m, uint16_t ordinal) {

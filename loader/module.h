@@ -9,7 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "builtin/builtin.h"
@@ -33,10 +32,18 @@ struct Module {
     uint32_t ordinal_base = 1;
     std::vector<uint32_t> export_rvas;       // index = ordinal - ordinal_base
     std::vector<std::string> forwarders;     // same index; empty when not forwarded
-    // name -> index. The names are the builtin tables' static strings, or export_names below for PE
-    // images: no copy of ~1,200 names per builtin DLL at every process start.
-    std::unordered_map<std::string_view, uint32_t> export_index;
-    std::deque<std::string> export_names;  // stable storage for a PE image's export names
+    // Named exports sorted by name (byte order, as strcmp and the PE name table): looked up by binary
+    // search, as Windows' GetProcAddress does. The names are the builtin tables' static strings, or
+    // export_name_storage below for PE images: one allocation per DLL at each process start, not one
+    // per name as a hash table needs.
+    struct ExportName {
+        std::string_view name;
+        uint32_t index;  // into export_rvas
+    };
+    std::vector<ExportName> export_names;
+    std::deque<std::string> export_name_storage;  // stable storage for a PE image's export names
+    // The export_rvas index of `name`, or nullopt.
+    std::optional<uint32_t> find_export_index(std::string_view name) const;
 
     std::optional<pe::TlsInfo> tls;  // rebased to the actual load address
     int tls_index = -1;

@@ -2,13 +2,13 @@
 // which Windows they run on, where the shell folders are, and the console defaults. Values follow
 // Windows 10 22H2 (build 19045), x64, as a standard (non-administrator) user "sees" them.
 // Paths use the user's Linux login name under C:\users.
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <initializer_list>
 
 #include "reg_hive.h"
+#include "kernel32/path_map.h"
 #include "unicode.h"
 
 namespace winrun::reg {
@@ -33,14 +33,7 @@ void sz(Key& k, std::u16string_view name, std::u16string_view v) { k.set_value(n
 void expand_sz(Key& k, std::u16string_view name, std::u16string_view v) { k.set_value(name, REG_EXPAND_SZ, sz_data(v)); }
 void dword(Key& k, std::u16string_view name, uint32_t v) { k.set_value(name, REG_DWORD, dword_data(v)); }
 
-std::u16string user_name() {
-    std::string n;
-    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) n = pw->pw_name;
-    if (n.empty())
-        if (const char* u = getenv("USER")) n = u;
-    if (n.empty()) n = "user";
-    return utf8_to_utf16(n);
-}
+std::u16string user_name() { return utf8_to_utf16(paths::windows_user_name()); }
 
 }  // namespace
 

@@ -2,7 +2,6 @@
 // name, and RtlGenRandom. File security descriptors (GetFileSecurity/SetFileSecurity) are not
 // provided: Linux permissions cannot be reported as honest Windows ACLs, so those imports stay
 // unimplemented (the loader's stub names them if a program calls them).
-#include <pwd.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -14,6 +13,7 @@
 #include "builtin/builtin.h"
 #include "kernel32/k32.h"
 #include "log.h"
+#include "kernel32/path_map.h"
 #include "unicode.h"
 
 namespace winrun::advapi {
@@ -92,13 +92,7 @@ bool iequal(std::u16string_view a, std::u16string_view b) {
     return true;
 }
 
-std::string user_name() {
-    std::string n;
-    if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) n = pw->pw_name;
-    if (n.empty())
-        if (const char* u = getenv("USER")) n = u;
-    return n.empty() ? "user" : n;
-}
+const std::string& user_name() { return paths::windows_user_name(); }
 
 // The user's SID: S-1-5-21-<machine>-<1000 + uid % 1000000>. The machine part is fixed: there is
 // one machine (the prefix), and tools compare SIDs only for equality.

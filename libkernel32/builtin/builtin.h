@@ -55,8 +55,11 @@ struct DllDef {
     size_t nshared = 0;
 };
 
-// The DLL's whole export list (the parts concatenated once, on first use; stable afterwards).
-std::span<const ExportDef> exports_of(const DllDef& dll);
+// The DLL's whole export list (the parts concatenated once, on first use; stable afterwards): its
+// own parts in order, then the entries it shares with `shares`.
+std::span<const ExportDef* const> exports_of(const DllDef& dll);
+// How many of exports_of(dll) are the DLL's own (the rest are shared).
+size_t own_export_count(const DllDef& dll);
 
 // ---- deriving relay information from the C++ signature --------------------------------------
 template <typename T>
@@ -104,7 +107,8 @@ const DllDef* find_dll(std::string_view name);  // case-insensitive; with or wit
 std::string_view resolve_api_set(std::string_view name);
 const ExportDef* find_export(const DllDef& dll, std::string_view name);
 const ExportDef* find_export_by_ordinal(const DllDef& dll, uint16_t ordinal);
-uint16_t ordinal_of(const DllDef& dll, const ExportDef& e);  // 1-based position unless fixed
+// The ordinal of exports_of(dll)[position]: its fixed ordinal, else its 1-based position.
+uint16_t ordinal_of(const DllDef& dll, size_t position);
 
 }  // namespace winrun::builtin
 

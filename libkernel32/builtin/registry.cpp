@@ -65,28 +65,34 @@ std::string_view resolve_api_set(std::string_view name) {
     return {};
 }
 
-std::span<const ExportDef> exports_of(const DllDef& dll) {
+std::span<const ExportDef* const> exports_of(const DllDef& dll) {
+    // Pointers into the static tables, not copies: this list is made at every process start for each
+    // builtin DLL loaded (~1,200 entries for kernel32 + msvcrt).
     static std::mutex m;
-    static std::map<const DllDef*, std::vector<ExportDef>> merged;
+    static std::map<const DllDef*, std::vector<const ExportDef*>> merged;
     std::lock_guard lock(m);
     auto it = merged.find(&dll);
     if (it == merged.end()) {
-        std::vector<ExportDef> all;
+        std::vector<const ExportDef*> all;
+        size_t total = dll.nshared;
+        for (size_t p = 0; p < dll.nparts; p++) total += dll.parts[p]->count;
+        all.reserve(total);
         for (size_t p = 0; p < dll.nparts; p++)
-            all.insert(all.end(), dll.parts[p]->exports, dll.parts[p]->exports + dll.parts[p]->count);
+            for (size_t i = 0; i < dll.parts[p]->count; i++) all.push_back(&dll.parts[p]->exports[i]);
         if (dll.shares) {
-            std::vector<ExportDef> base;
-            for (size_t p = 0; p < dll.shares->nparts; p++)
-                base.insert(base.end(), dll.shares->parts[p]->exports,
-                            dll.shares->parts[p]->exports + dll.shares->parts[p]->count);
             for (size_t i = 0; i < dll.nshared; i++) {
-                auto hit = std::find_if(base.begin(), base.end(), [&](const ExportDef& e) {
-                    return e.name && !(e.flags & EXP_DATA) && std::strcmp(e.name, dll.shared_names[i]) == 0;
-                });
-                if (hit == base.end()) continue;  // a name the other DLL does not implement (yet)
-                ExportDef e = *hit;
-                e.ordinal = 0;  // ordinals follow this DLL's own table
-                all.push_back(e);
+                const ExportDef* hit = nullptr;
+                for (size_t p = 0; p < dll.shares->nparts && !hit; p++)
+                    for (size_t k = 0; k < dll.shares->parts[p]->count; k++) {
+                        const ExportDef& e = dll.shares->parts[p]->exports[k];
+                        if (e.name && !(e.flags & EXP_DATA) && std::strcmp(e.name, dll.shared_names[i]) == 0) {
+                            hit = &e;
+                            break;
+                        }
+                    }
+                // A name the other DLL does not implement (yet) is left out. A shared entry's ordinal
+                // follows this DLL's own table: ordinal_of() ignores a fixed ordinal of a shared entry.
+                if (hit) all.push_back(hit);
             }
         }
         it = merged.emplace(&dll, std::move(all)).first;
@@ -94,19 +100,27 @@ std::span<const ExportDef> exports_of(const DllDef& dll) {
     return it->second;
 }
 
-uint16_t ordinal_of(const DllDef& dll, const ExportDef& e) {
-    return e.ordinal ? e.ordinal : uint16_t(&e - exports_of(dll).data() + 1);
+uint16_t ordinal_of(const DllDef& dll, size_t position) {
+    const ExportDef& e = *exports_of(dll)[position];
+    return e.ordinal && position < own_export_count(dll) ? e.ordinal : uint16_t(position + 1);
+}
+
+size_t own_export_count(const DllDef& dll) {
+    size_t n = 0;
+    for (size_t p = 0; p < dll.nparts; p++) n += dll.parts[p]->count;
+    return n;
 }
 
 const ExportDef* find_export(const DllDef& dll, std::string_view name) {
-    for (const ExportDef& e : exports_of(dll))
-        if (e.name && name == e.name) return &e;
+    for (const ExportDef* e : exports_of(dll))
+        if (e->name && name == e->name) return e;
     return nullptr;
 }
 
 const ExportDef* find_export_by_ordinal(const DllDef& dll, uint16_t ordinal) {
-    for (const ExportDef& e : exports_of(dll))
-        if (ordinal_of(dll, e) == ordinal) return &e;
+    auto all = exports_of(dll);
+    for (size_t i = 0; i < all.size(); i++)
+        if (ordinal_of(dll, i) == ordinal) return all[i];
     return nullptr;
 }
 

@@ -44,25 +44,25 @@ void write_relay_jump(uint8_t* p, const void* descriptor) {
 
 loader::Module* build_image(const DllDef& dll) {
     const bool relay = log::enabled(log::Channel::relay, log::Level::trace);
-    const std::span<const ExportDef> ex = exports_of(dll);
+    const std::span<const ExportDef* const> ex = exports_of(dll);
     const uint32_t n = uint32_t(ex.size());
-    // ordinal_of() without its lookup of the merged table per call (this runs at every start).
-    auto ord_of = [&](uint32_t i) { return ex[i].ordinal ? uint32_t(ex[i].ordinal) : i + 1; };
+    const size_t own = own_export_count(dll);
+    // ordinal_of() inlined: an own entry's fixed ordinal, else the 1-based position.
+    auto ord_of = [&](uint32_t i) { return ex[i]->ordinal && i < own ? uint32_t(ex[i]->ordinal) : i + 1; };
 
     // Ordinals: an entry's fixed ordinal, else its 1-based position. The address table spans
     // 1..max ordinal.
     uint32_t max_ord = 0;
     for (uint32_t i = 0; i < n; i++) max_ord = std::max<uint32_t>(max_ord, ord_of(i));
-    std::vector<uint32_t> named;  // indexes of named exports, sorted by name (Windows requires it)
-    for (uint32_t i = 0; i < n; i++)
-        if (ex[i].name) named.push_back(i);
-    // Sorted with the first 8 bytes as a big-endian key (the same order as strcmp), strcmp only on
-    // ties: this sort runs at every process start for every builtin DLL.
+    // Named exports sorted by name (Windows requires it of the name table): sorted on the first 8
+    // bytes as a big-endian key (the same order as strcmp), strcmp only on ties. This sort runs at
+    // every process start for every builtin DLL.
     std::vector<std::pair<uint64_t, uint32_t>> keyed;
-    keyed.reserve(named.size());
-    for (uint32_t i : named) {
+    keyed.reserve(n);
+    for (uint32_t i = 0; i < n; i++) {
+        const char* nm = ex[i]->name;
+        if (!nm) continue;
         uint64_t key = 0;
-        const char* nm = ex[i].name;
         for (int b = 0; b < 8; b++) {
             key = (key << 8) | uint8_t(*nm);
             if (*nm) nm++;
@@ -71,8 +71,9 @@ loader::Module* build_image(const DllDef& dll) {
     }
     std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
         if (a.first != b.first) return a.first < b.first;
-        return std::strcmp(ex[a.second].name, ex[b.second].name) < 0;
+        return std::strcmp(ex[a.second]->name, ex[b.second]->name) < 0;
     });
+    std::vector<uint32_t> named(keyed.size());  // indexes of named exports, in name order
     for (size_t k = 0; k < keyed.size(); k++) named[k] = keyed[k].second;
 
     // Layout: [headers][.text: trampolines][.rdata: export directory, tables, names][.data]
@@ -80,14 +81,14 @@ loader::Module* build_image(const DllDef& dll) {
     uint32_t text_size = align_up(std::max<uint32_t>(n, 1) * k_trampoline_size, 0x1000);
     uint32_t rdata_rva = text_rva + text_size;
     uint32_t names_bytes = uint32_t(std::strlen(dll.name)) + 1;
-    for (uint32_t i : named) names_bytes += uint32_t(std::strlen(ex[i].name)) + 1;
+    for (uint32_t i : named) names_bytes += uint32_t(std::strlen(ex[i]->name)) + 1;
     uint32_t eat_off = 40, npt_off = eat_off + max_ord * 4, ord_off = npt_off + uint32_t(named.size()) * 4;
     uint32_t str_off = ord_off + uint32_t(named.size()) * 2;
     uint32_t rdata_size = align_up(str_off + names_bytes, 0x1000);
     uint32_t data_rva = rdata_rva + rdata_size;
     uint32_t data_bytes = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (ex[i].flags & EXP_DATA) data_bytes += align_up(std::max<uint32_t>(ex[i].data_size, 8), 16);
+        if (ex[i]->flags & EXP_DATA) data_bytes += align_up(std::max<uint32_t>(ex[i]->data_size, 8), 16);
     uint32_t data_size = align_up(std::max<uint32_t>(data_bytes, 16), 0x1000);
     uint32_t image_size = data_rva + data_size;
 
@@ -157,7 +158,7 @@ loader::Module* build_image(const DllDef& dll) {
     m->export_rvas.assign(max_ord, 0);
     uint32_t data_cursor = data_rva;
     for (uint32_t i = 0; i < n; i++) {
-        const ExportDef& e = ex[i];
+        const ExportDef& e = *ex[i];
         uint32_t ord = ord_of(i);
         uint32_t rva;
         if (e.flags & EXP_DATA) {
@@ -174,14 +175,14 @@ loader::Module* build_image(const DllDef& dll) {
         put<uint32_t>(ed, eat_off + (ord - 1) * 4, rva);
         m->export_rvas[ord - 1] = rva;
     }
-    m->export_index.reserve(named.size());
+    m->export_names.reserve(named.size());
     for (uint32_t k = 0; k < named.size(); k++) {
-        const ExportDef& e = ex[named[k]];
+        const ExportDef& e = *ex[named[k]];
         size_t len = std::strlen(e.name) + 1;
         std::memcpy(base + str, e.name, len);
         put<uint32_t>(ed, npt_off + k * 4, str);
         put<uint16_t>(ed, ord_off + k * 2, uint16_t(ord_of(named[k]) - 1));
-        m->export_index.emplace(e.name, ord_of(named[k]) - 1);
+        m->export_names.push_back({std::string_view(e.name, len - 1), ord_of(named[k]) - 1});
         str += uint32_t(len);
     }
 

@@ -186,11 +186,18 @@ BOOL WINAPI GetSystemTimes(FILETIME* idle, FILETIME* kernel, FILETIME* user) {
     return TRUE;
 }
 
-namespace {
-int online_cpus() {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : int(n);
+// sysconf reads /sys/devices/system/cpu/online at each call; Windows fixes the count at boot, so
+// one reading serves the process (the environment, the PEB, shared user data, GetSystemInfo).
+int online_processor_count() {
+    static const int n = [] {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        return c < 1 ? 1 : c > 64 ? 64 : int(c);
+    }();
+    return n;
 }
+
+namespace {
+int online_cpus() { return online_processor_count(); }
 ULONG_PTR system_mask() {
     int n = online_cpus();
     return n == 64 ? ~0ull : (1ull << n) - 1;

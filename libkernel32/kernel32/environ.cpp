@@ -41,10 +41,6 @@ std::vector<std::u16string>::iterator find_var(std::u16string_view name) {
     return std::find_if(g_env.begin(), g_env.end(), [&](const std::u16string& e) { return name_equals(e, name); });
 }
 
-void set_default(const char16_t* name, const std::u16string& value) {
-    if (find_var(name) == g_env.end()) g_env.push_back(std::u16string(name) + u"=" + value);
-}
-
 // Windows sorts the block by name, case-insensitively.
 void sort_env() {
     std::sort(g_env.begin(), g_env.end(), [](const std::u16string& a, const std::u16string& b) {
@@ -82,34 +78,46 @@ void init_environment() {
             g_env.push_back(utf8_to_utf16(kv));
         }
     }
-    set_default(u"SystemRoot", u"C:\\windows");
-    set_default(u"windir", u"C:\\windows");
-    set_default(u"SystemDrive", u"C:");
-    set_default(u"ComSpec", u"C:\\windows\\system32\\cmd.exe");
-    set_default(u"PATHEXT", u".COM;.EXE;.BAT;.CMD");
-    set_default(u"OS", u"Windows_NT");
-    set_default(u"PROCESSOR_ARCHITECTURE", u"AMD64");
-    set_default(u"NUMBER_OF_PROCESSORS", ascii_to_utf16(std::to_string(sysconf(_SC_NPROCESSORS_ONLN))));
-    // The per-user variables, pointing into the prefix's drive_c as an en-US Windows 10 lays it out
+    // The per-user variables point into the prefix's drive_c as an en-US Windows 10 lays it out
     // (paths::ensure_prefix creates these directories on first use of C:, with the same user name).
-    const char* user = getenv("USER");
-    std::u16string name = utf8_to_utf16(user && *user && !strchr(user, '/') ? user : "winrun");
-    std::u16string profile = u"C:\\users\\" + name;
-    set_default(u"USERNAME", name);
-    set_default(u"USERPROFILE", profile);
-    set_default(u"HOMEDRIVE", u"C:");
-    set_default(u"HOMEPATH", u"\\users\\" + name);
-    set_default(u"APPDATA", profile + u"\\AppData\\Roaming");
-    set_default(u"LOCALAPPDATA", profile + u"\\AppData\\Local");
-    set_default(u"TEMP", profile + u"\\AppData\\Local\\Temp");
-    set_default(u"TMP", profile + u"\\AppData\\Local\\Temp");
-    set_default(u"ProgramData", u"C:\\ProgramData");
-    set_default(u"ALLUSERSPROFILE", u"C:\\ProgramData");
-    set_default(u"ProgramFiles", u"C:\\Program Files");
-    set_default(u"ProgramW6432", u"C:\\Program Files");
-    set_default(u"ProgramFiles(x86)", u"C:\\Program Files (x86)");
-    set_default(u"CommonProgramFiles", u"C:\\Program Files\\Common Files");
-    set_default(u"COMPUTERNAME", computer_netbios_name());
+    const std::u16string name = utf8_to_utf16(paths::windows_user_name());
+    const std::u16string profile = u"C:\\users\\" + name;
+    const std::pair<std::u16string_view, std::u16string> defaults[] = {
+        {u"SystemRoot", u"C:\\windows"},
+        {u"windir", u"C:\\windows"},
+        {u"SystemDrive", u"C:"},
+        {u"ComSpec", u"C:\\windows\\system32\\cmd.exe"},
+        {u"PATHEXT", u".COM;.EXE;.BAT;.CMD"},
+        {u"OS", u"Windows_NT"},
+        {u"PROCESSOR_ARCHITECTURE", u"AMD64"},
+        {u"NUMBER_OF_PROCESSORS", ascii_to_utf16(std::to_string(online_processor_count()))},
+        {u"USERNAME", name},
+        {u"USERPROFILE", profile},
+        {u"HOMEDRIVE", u"C:"},
+        {u"HOMEPATH", u"\\users\\" + name},
+        {u"APPDATA", profile + u"\\AppData\\Roaming"},
+        {u"LOCALAPPDATA", profile + u"\\AppData\\Local"},
+        {u"TEMP", profile + u"\\AppData\\Local\\Temp"},
+        {u"TMP", profile + u"\\AppData\\Local\\Temp"},
+        {u"ProgramData", u"C:\\ProgramData"},
+        {u"ALLUSERSPROFILE", u"C:\\ProgramData"},
+        {u"ProgramFiles", u"C:\\Program Files"},
+        {u"ProgramW6432", u"C:\\Program Files"},
+        {u"ProgramFiles(x86)", u"C:\\Program Files (x86)"},
+        {u"CommonProgramFiles", u"C:\\Program Files\\Common Files"},
+        {u"COMPUTERNAME", computer_netbios_name()},
+    };
+    // One pass over the inherited variables marks the defaults already set (a search per default
+    // cost every process start ~1,400 name comparisons).
+    constexpr size_t k_defaults = sizeof defaults / sizeof defaults[0];
+    bool present[k_defaults] = {};
+    for (const std::u16string& e : g_env)
+        for (size_t d = 0; d < k_defaults; d++)
+            if (!present[d] && e.size() > defaults[d].first.size() && e[defaults[d].first.size()] == u'=' &&
+                name_equals(e, defaults[d].first))
+                present[d] = true;
+    for (size_t d = 0; d < k_defaults; d++)
+        if (!present[d]) g_env.push_back(std::u16string(defaults[d].first) + u"=" + defaults[d].second);
     sort_env();
 }
 

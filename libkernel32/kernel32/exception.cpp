@@ -60,7 +60,7 @@ std::string describe_frame(DWORD64 pc) {
     DWORD64 base = 0;
     const RUNTIME_FUNCTION* fn = lookup_function_entry(pc, &base);
     if (!fn) return s;
-    for (const auto& [name, index] : m->export_index)
+    for (const auto& [name, index] : m->export_names)
         if (index < m->export_rvas.size() && m->export_rvas[index] == fn->BeginAddress && m->forwarders[index].empty())
             return s + fmt::format(" ({}+{:#x})", name, pc - base - fn->BeginAddress);
     return s;

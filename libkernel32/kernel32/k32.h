@@ -35,6 +35,9 @@ constexpr DWORD ERROR_SUCCESS = 0, ERROR_INVALID_FUNCTION = 1, ERROR_FILE_NOT_FO
                 ERROR_SEEK_ON_DEVICE = 132, ERROR_INVALID_USER_BUFFER = 1784, ERROR_IO_PENDING = 997,
                 ERROR_NOACCESS = 998, ERROR_BAD_EXE_FORMAT = 193, ERROR_CANT_RESOLVE_FILENAME = 1921, ERROR_TOO_MANY_LINKS = 1142;
 
+// Processors online, 1..64 (one processor group), read once per process (computer.cpp).
+int online_processor_count();
+
 inline void set_last_error(DWORD e) { current_teb()->LastErrorValue = e; }
 inline DWORD get_last_error() { return current_teb()->LastErrorValue; }
 inline DWORD last_error() { return current_teb()->LastErrorValue; }

@@ -94,27 +94,29 @@ const SingleByteTable* single_byte(UINT cp) {
 }
 
 // Best fit (WideCharToMultiByte without WC_NO_BEST_FIT_CHARS, and the ANSI forms of strings):
-// a character the code page lacks becomes a similar one ("\u0100" -> 'A') instead of the default
-// character. iconv's transliteration provides the similar characters; -1 when there is none.
-int best_fit(UINT cp, char16_t c) {
+// a character a single-byte code page lacks becomes a similar ASCII one ("\u0100" -> 'A') instead
+// of the default character; -1 when there is none. glibc's transliteration to ASCII provides the
+// similar characters. ASCII, not the code page itself: ASCII is built into libc, while a code
+// page's converter is a module that winrun (linked statically) loads with a libc of its own,
+// whose thread locale uselocale below does not reach - its transliteration would see the "C"
+// locale and give '?' for everything.
+int best_fit(UINT, char16_t c) {
     static std::mutex m;
-    static std::map<UINT, iconv_t> translit;
+    static iconv_t translit = iconv_open("ASCII//TRANSLIT", "UTF-16LE");
     if (c >= 0xD800 && c <= 0xDFFF) return -1;
     std::lock_guard lock(m);
-    auto it = translit.find(cp);
-    if (it == translit.end()) it = translit.emplace(cp, iconv_open((iconv_name(cp) + "//TRANSLIT").c_str(), "UTF-16LE")).first;
-    if (it->second == iconv_t(-1)) return -1;
+    if (translit == iconv_t(-1)) return -1;
     char16_t in = c;
     char out[8];
     char* ip = reinterpret_cast<char*>(&in);
     char* op = out;
     size_t il = 2, ol = sizeof out;
     // glibc transliterates with the LC_CTYPE data of the calling thread's locale, and the "C"
-    // locale has almost none: convert under C.UTF-8 (part of every Debian system), then switch back.
+    // locale has almost none: convert under C.UTF-8, then switch back.
     static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
     locale_t old = utf8 ? uselocale(utf8) : nullptr;
-    iconv(it->second, nullptr, nullptr, nullptr, nullptr);
-    size_t r = iconv(it->second, &ip, &il, &op, &ol);
+    iconv(translit, nullptr, nullptr, nullptr, nullptr);
+    size_t r = iconv(translit, &ip, &il, &op, &ol);
     if (old) uselocale(old);
     if (r == size_t(-1) || sizeof out - ol != 1 || out[0] == '?') return -1;
     return static_cast<unsigned char>(out[0]);

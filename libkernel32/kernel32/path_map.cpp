@@ -32,6 +32,31 @@ const std::string& prefix_dir() {
     return dir;
 }
 
+const std::string& windows_user_name() {
+    static const std::string name = [] {
+        auto usable = [](std::string_view n) { return !n.empty() && n.find('/') == std::string_view::npos; };
+        if (const char* u = getenv("USER"); u && usable(u)) return std::string(u);
+        // /etc/passwd read directly, for a login without $USER (a service, a container): getpwuid
+        // would load NSS modules, which a statically linked winrun must not.
+        if (FILE* f = fopen("/etc/passwd", "re")) {
+            char line[1024];
+            std::string found;
+            const std::string uid = std::to_string(getuid());
+            while (found.empty() && fgets(line, sizeof line, f)) {
+                std::string_view l(line);  // name:password:uid:...
+                size_t c1 = l.find(':'), c2 = c1 == l.npos ? l.npos : l.find(':', c1 + 1);
+                size_t c3 = c2 == l.npos ? l.npos : l.find(':', c2 + 1);
+                if (c3 != l.npos && l.substr(c2 + 1, c3 - c2 - 1) == uid && usable(l.substr(0, c1)))
+                    found = std::string(l.substr(0, c1));
+            }
+            fclose(f);
+            if (!found.empty()) return found;
+        }
+        return std::string("winrun");
+    }();
+    return name;
+}
+
 // The prefix's drive_c with the directories every Windows installation has. Made on first use of
 // C: by mkdir of each level, EEXIST being success, so that processes racing to create a fresh
 // prefix all succeed. A prefix that cannot be written is not an error here: C: then simply has
@@ -41,13 +66,14 @@ void ensure_prefix() {
     std::call_once(once, [] {
         const std::string c = prefix_dir() + "/drive_c";
         struct stat st;
-        if (stat((c + "/windows/system32").c_str(), &st) == 0) return;
-        const char* user = getenv("USER");
-        std::string users = std::string("/users/") + (user && *user && !strchr(user, '/') ? user : "winrun");
+        // The user's Temp is the last directory made: a prefix first used under another user name
+        // still gets this user's profile.
+        std::string users = "/users/" + windows_user_name();
+        if (stat((c + users + "/AppData/Local/Temp").c_str(), &st) == 0) return;
         for (std::string rel : {std::string(), std::string("/windows"), std::string("/windows/system32"),
-                                std::string("/windows/temp"), std::string("/users"), users,
-                                users + "/AppData", users + "/AppData/Local", users + "/AppData/Local/Temp",
-                                users + "/AppData/Roaming", std::string("/ProgramData"), std::string("/Program Files")}) {
+                                std::string("/windows/temp"), std::string("/ProgramData"), std::string("/Program Files"),
+                                std::string("/users"), users, users + "/AppData", users + "/AppData/Roaming",
+                                users + "/AppData/Local", users + "/AppData/Local/Temp"}) {
             std::string d = rel.empty() ? c : c + rel;
             // Parents of drive_c (the prefix itself, XDG_DATA_HOME/winrun) too, on the first level.
             if (rel.empty()) {

@@ -40,6 +40,10 @@ const std::string& prefix_dir();
 // Creates drive_c and its standard directories (windows\system32, users\<user>, ...) once per process,
 // on first use of C:. Safe against concurrent creation by other processes.
 void ensure_prefix();
+// The Windows user name (UTF-8): $USER, else the name /etc/passwd gives the uid, else "winrun"; a
+// name with '/' is not usable as a directory and is skipped. USERNAME, GetUserName, the profile
+// directory C:\users\NAME and the registry's per-user values all use this one name.
+const std::string& windows_user_name();
 // "C:\windows\system32", where the builtin DLLs appear to live.
 const std::u16string& system_dir();
 bool file_exists(const std::string& linux_path);

@@ -69,7 +69,7 @@ void init_process(const ProcessStart& start, void* stack_base, void* stack_limit
 
     std::memset(&g_peb, 0, sizeof g_peb);
     g_peb.ProcessParameters = &g_params;
-    g_peb.NumberOfProcessors = uint32_t(sysconf(_SC_NPROCESSORS_ONLN));
+    g_peb.NumberOfProcessors = uint32_t(online_processor_count());
     // Windows 10 22H2, build 19045 (the version winrun reports everywhere).
     g_peb.OSMajorVersion = 10;
     g_peb.OSMinorVersion = 0;

@@ -33,9 +33,7 @@ void WINAPI GetSystemInfo(SYSTEM_INFO* si) {
     si->dwPageSize = 4096;
     si->lpMinimumApplicationAddress = reinterpret_cast<void*>(0x10000);
     si->lpMaximumApplicationAddress = reinterpret_cast<void*>(0x7FFFFFFEFFFFull);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    if (n > 64) n = 64;
+    const int n = online_processor_count();
     si->dwNumberOfProcessors = DWORD(n);
     si->dwActiveProcessorMask = n == 64 ? ~0ull : ((1ull << n) - 1);
     si->dwProcessorType = 8664;  // PROCESSOR_AMD_X8664

@@ -90,7 +90,7 @@ void init_user_shared_data() {
     put<uint32_t>(0x26C, 10);          // NtMajorVersion
     put<uint32_t>(0x270, 0);           // NtMinorVersion
     put<uint32_t>(0x2E8, uint32_t(sysconf(_SC_PHYS_PAGES)));  // NumberOfPhysicalPages
-    put<uint32_t>(0x3C0, uint32_t(sysconf(_SC_NPROCESSORS_ONLN)));  // ActiveProcessorCount
+    put<uint32_t>(0x3C0, uint32_t(online_processor_count()));  // ActiveProcessorCount
     put<uint64_t>(0x300, 10000000);    // QpcFrequency (QueryPerformanceFrequency: 10 MHz)
     update_clocks();
     vm::register_region(p, 4096, vm::MEM_PRIVATE, vm::PAGE_READONLY);
