@@ -94,6 +94,13 @@ std::string find_program(std::u16string name) {
     return {};
 }
 
+// lpApplicationName -> an existing Linux file: the name completed from the current directory only.
+// Windows does not search for it and assumes no extension.
+std::string find_application(std::u16string_view name) {
+    auto l = paths::to_linux(full_path_name(name));
+    return l && is_file(l.value()) ? l.value() : std::string();
+}
+
 // The Linux environment for the child: the Windows block, with PATH turned back into Linux
 // directories (the child's winrun turns them into Windows paths again).
 std::vector<std::string> child_environment(const void* env, bool unicode) {
@@ -198,7 +205,7 @@ BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline, void*, void*, BOOL inher
     // with spaces is tried at each space in turn ("C:\Program Files\x.exe" ...), as Windows does.
     std::string program;
     if (app) {
-        program = find_program(std::u16string(wview(app)));
+        program = find_application(wview(app));
     } else if (!cmd.empty() && cmd[0] == u'"') {
         size_t q = cmd.find(u'"', 1);
         program = find_program(cmd.substr(1, q == std::u16string::npos ? std::u16string::npos : q - 1));

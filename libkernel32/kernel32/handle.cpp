@@ -7,8 +7,9 @@
 #include <vector>
 
 #include "builtin/builtin.h"
-#include "builtin/builtin.h"
 #include "k32.h"
+#include "log.h"
+#include "process_handle.h"
 #include "thread.h"
 
 namespace winrun::k32 {
@@ -158,8 +159,20 @@ HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid);
 BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE src, HANDLE dst_process, HANDLE* dst, DWORD, BOOL inherit,
                             DWORD options) {
     constexpr DWORD DUPLICATE_CLOSE_SOURCE = 1;
-    auto own = [](HANDLE p) { return p == PSEUDO_PROCESS; };
-    if (!own(src_process) || !own(dst_process)) return fail(ERROR_CALL_NOT_IMPLEMENTED);
+    // This process: the pseudo-handle, or a real handle to it (OpenProcess of our own id).
+    auto own = [](HANDLE p) {
+        if (p == PSEUDO_PROCESS) return true;
+        auto obj = handle_get(p);
+        auto* po = obj && obj->kind == ObjectKind::Process ? static_cast<ProcessObject*>(obj.get()) : nullptr;
+        return po && po->pid == current_process_id();
+    };
+    if (!own(src_process) || !own(dst_process)) {
+        // Another process's handle table is out of reach: that needs the object (for files and
+        // pipes, the descriptor) handed over through csrssd.
+        WR_WARN(process, "DuplicateHandle between two processes is not implemented (source process {}, target process {})",
+                static_cast<void*>(src_process), static_cast<void*>(dst_process));
+        return fail(ERROR_CALL_NOT_IMPLEMENTED);
+    }
     std::shared_ptr<KObject> obj;
     if (src == PSEUDO_THREAD) obj = current_thread_object();
     else if (src == PSEUDO_PROCESS) {

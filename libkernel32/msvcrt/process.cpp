@@ -1,9 +1,10 @@
 // Starting programs from msvcrt: _spawn*/_wspawn* (P_WAIT, P_NOWAIT/P_NOWAITO returning a process
 // handle, P_DETACH, P_OVERLAY), _cwait, system/_wsystem and _popen/_pclose (+ _wpopen).
 //
-// As msvcrt does, _spawn* joins the arguments with single spaces and no quoting (a caller passing
-// arguments with spaces quotes them itself) and starts the program with CreateProcess, handles
-// inherited. There is no cmd.exe in winrun: system() and _popen() use %COMSPEC% ("... /c command")
+// As msvcrt does, _spawn* completes the program name itself (.com/.exe/.bat/.cmd when it has no
+// extension; the PATH directories for the p variants only), joins the arguments with single spaces
+// and no quoting (a caller passing arguments with spaces quotes them itself) and starts the program
+// with CreateProcess, handles inherited. There is no cmd.exe in winrun: system() and _popen() use %COMSPEC% ("... /c command")
 // when it names an existing program, and otherwise run the command line itself with CreateProcess:
 // a program and its arguments work, cmd's built-in commands, redirections and pipes do not
 // (system(NULL) then answers 0: no command processor).
@@ -56,9 +57,57 @@ HANDLE start(const char16_t* app, std::u16string cmdline, const char16_t* env_bl
     return pi.hProcess;
 }
 
-intptr_t spawn(int mode, const char16_t* cmdname, const char16_t* const* argv, const char16_t* const* envp) {
+bool is_program_file(const std::u16string& name) {
+    DWORD a = k32::GetFileAttributesW(name.c_str());
+    return a != 0xFFFFFFFF && !(a & 0x10 /* FILE_ATTRIBUTE_DIRECTORY */);
+}
+
+// `name` as the _spawn functions complete it: a name without an extension (and not ending in a
+// period) is tried with .com, .exe, .bat, .cmd in that order; one with an extension, or ending in
+// a period, only as given. Empty when none exists.
+std::u16string with_spawn_extension(const std::u16string& name) {
+    size_t sep = name.find_last_of(u"\\/:");
+    size_t dot = name.find_last_of(u'.');
+    bool has_ext = dot != std::u16string::npos && (sep == std::u16string::npos || dot > sep);
+    if (has_ext) return is_program_file(name) ? name : std::u16string();
+    for (const char16_t* ext : {u".com", u".exe", u".bat", u".cmd"})
+        if (is_program_file(name + ext)) return name + ext;
+    return {};
+}
+
+// The file _spawn* runs for `cmdname`: as given (from the current directory when relative); the
+// p variants then search the PATH directories too, unless the name has a drive or a slash.
+std::u16string spawn_target(std::u16string_view cmdname, bool search_path) {
+    std::u16string name(cmdname);
+    std::u16string found = with_spawn_extension(name);
+    if (!found.empty() || !search_path || name.find_first_of(u"\\/:") != std::u16string::npos) return found;
+    char16_t buf[8192];
+    DWORD n = k32::GetEnvironmentVariableW(u"PATH", buf, 8192);
+    if (!n || n >= 8192) return {};
+    std::u16string_view path(buf, n);
+    while (!path.empty()) {
+        size_t semi = path.find(u';');
+        std::u16string dir(path.substr(0, semi));
+        if (!dir.empty()) {
+            if (dir.back() != u'\\' && dir.back() != u'/') dir += u'\\';
+            found = with_spawn_extension(dir + name);
+            if (!found.empty()) return found;
+        }
+        if (semi == std::u16string_view::npos) break;
+        path.remove_prefix(semi + 1);
+    }
+    return {};
+}
+
+intptr_t spawn(int mode, const char16_t* cmdname, const char16_t* const* argv, const char16_t* const* envp,
+               bool search_path) {
     if (!cmdname || !argv || mode < P_WAIT || mode > P_DETACH) {
         set_errno(E_INVAL);
+        return -1;
+    }
+    std::u16string target = spawn_target(cmdname, search_path);
+    if (target.empty()) {
+        set_errno(E_NOENT);
         return -1;
     }
     std::u16string cmd;
@@ -75,7 +124,7 @@ intptr_t spawn(int mode, const char16_t* cmdname, const char16_t* const* argv, c
         if (env.empty()) env += u'\0';
         env += u'\0';
     }
-    HANDLE h = start(cmdname, cmd, envp ? env.c_str() : nullptr, mode == P_DETACH ? DETACHED_PROCESS : 0);
+    HANDLE h = start(target.c_str(), cmd, envp ? env.c_str() : nullptr, mode == P_DETACH ? DETACHED_PROCESS : 0);
     if (!h) return -1;
     switch (mode) {
     case P_WAIT: {
@@ -138,24 +187,32 @@ std::map<FILE*, HANDLE> g_popen;  // _popen streams and their processes
 }  // namespace
 
 intptr_t CDECL _wspawnve(int mode, const char16_t* cmd, const char16_t* const* argv, const char16_t* const* envp) {
-    return spawn(mode, cmd, argv, envp);
+    return spawn(mode, cmd, argv, envp, false);
 }
-intptr_t CDECL _wspawnv(int mode, const char16_t* cmd, const char16_t* const* argv) { return spawn(mode, cmd, argv, nullptr); }
-// The p variants search PATH: CreateProcess's own search does (application directory, current
-// directory, PATH).
-intptr_t CDECL _wspawnvp(int mode, const char16_t* cmd, const char16_t* const* argv) { return spawn(mode, cmd, argv, nullptr); }
+intptr_t CDECL _wspawnv(int mode, const char16_t* cmd, const char16_t* const* argv) {
+    return spawn(mode, cmd, argv, nullptr, false);
+}
+// The p variants search PATH (spawn_target).
+intptr_t CDECL _wspawnvp(int mode, const char16_t* cmd, const char16_t* const* argv) {
+    return spawn(mode, cmd, argv, nullptr, true);
+}
 intptr_t CDECL _wspawnvpe(int mode, const char16_t* cmd, const char16_t* const* argv, const char16_t* const* envp) {
-    return spawn(mode, cmd, argv, envp);
+    return spawn(mode, cmd, argv, envp, true);
 }
-intptr_t CDECL _spawnve(int mode, const char* cmd, const char* const* argv, const char* const* envp) {
+namespace {
+intptr_t spawn_narrow(int mode, const char* cmd, const char* const* argv, const char* const* envp, bool search_path) {
     std::u16string c = widen(cmd);
     WideVec a(argv), e(envp);
-    return spawn(mode, cmd ? c.c_str() : nullptr, a.get(), e.get());
+    return spawn(mode, cmd ? c.c_str() : nullptr, a.get(), e.get(), search_path);
 }
-intptr_t CDECL _spawnv(int mode, const char* cmd, const char* const* argv) { return _spawnve(mode, cmd, argv, nullptr); }
-intptr_t CDECL _spawnvp(int mode, const char* cmd, const char* const* argv) { return _spawnve(mode, cmd, argv, nullptr); }
+}  // namespace
+intptr_t CDECL _spawnve(int mode, const char* cmd, const char* const* argv, const char* const* envp) {
+    return spawn_narrow(mode, cmd, argv, envp, false);
+}
+intptr_t CDECL _spawnv(int mode, const char* cmd, const char* const* argv) { return spawn_narrow(mode, cmd, argv, nullptr, false); }
+intptr_t CDECL _spawnvp(int mode, const char* cmd, const char* const* argv) { return spawn_narrow(mode, cmd, argv, nullptr, true); }
 intptr_t CDECL _spawnvpe(int mode, const char* cmd, const char* const* argv, const char* const* envp) {
-    return _spawnve(mode, cmd, argv, envp);
+    return spawn_narrow(mode, cmd, argv, envp, true);
 }
 
 intptr_t CDECL _spawnl(int mode, const char* cmd, const char* arg0, ...) {
@@ -163,14 +220,14 @@ intptr_t CDECL _spawnl(int mode, const char* cmd, const char* arg0, ...) {
     __builtin_ms_va_start(ap, arg0);
     auto v = collect<char>(arg0, ap, nullptr);
     __builtin_ms_va_end(ap);
-    return _spawnve(mode, cmd, v.data(), nullptr);
+    return spawn_narrow(mode, cmd, v.data(), nullptr, false);
 }
 intptr_t CDECL _spawnlp(int mode, const char* cmd, const char* arg0, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, arg0);
     auto v = collect<char>(arg0, ap, nullptr);
     __builtin_ms_va_end(ap);
-    return _spawnve(mode, cmd, v.data(), nullptr);
+    return spawn_narrow(mode, cmd, v.data(), nullptr, true);
 }
 intptr_t CDECL _spawnle(int mode, const char* cmd, const char* arg0, ...) {
     __builtin_ms_va_list ap;
@@ -178,7 +235,7 @@ intptr_t CDECL _spawnle(int mode, const char* cmd, const char* arg0, ...) {
     const char* const* envp = nullptr;
     auto v = collect<char>(arg0, ap, &envp);
     __builtin_ms_va_end(ap);
-    return _spawnve(mode, cmd, v.data(), envp);
+    return spawn_narrow(mode, cmd, v.data(), envp, false);
 }
 intptr_t CDECL _spawnlpe(int mode, const char* cmd, const char* arg0, ...) {
     __builtin_ms_va_list ap;
@@ -186,21 +243,21 @@ intptr_t CDECL _spawnlpe(int mode, const char* cmd, const char* arg0, ...) {
     const char* const* envp = nullptr;
     auto v = collect<char>(arg0, ap, &envp);
     __builtin_ms_va_end(ap);
-    return _spawnve(mode, cmd, v.data(), envp);
+    return spawn_narrow(mode, cmd, v.data(), envp, true);
 }
 intptr_t CDECL _wspawnl(int mode, const char16_t* cmd, const char16_t* arg0, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, arg0);
     auto v = collect<char16_t>(arg0, ap, nullptr);
     __builtin_ms_va_end(ap);
-    return spawn(mode, cmd, v.data(), nullptr);
+    return spawn(mode, cmd, v.data(), nullptr, false);
 }
 intptr_t CDECL _wspawnlp(int mode, const char16_t* cmd, const char16_t* arg0, ...) {
     __builtin_ms_va_list ap;
     __builtin_ms_va_start(ap, arg0);
     auto v = collect<char16_t>(arg0, ap, nullptr);
     __builtin_ms_va_end(ap);
-    return spawn(mode, cmd, v.data(), nullptr);
+    return spawn(mode, cmd, v.data(), nullptr, true);
 }
 intptr_t CDECL _wspawnle(int mode, const char16_t* cmd, const char16_t* arg0, ...) {
     __builtin_ms_va_list ap;
@@ -208,7 +265,7 @@ intptr_t CDECL _wspawnle(int mode, const char16_t* cmd, const char16_t* arg0, ..
     const char16_t* const* envp = nullptr;
     auto v = collect<char16_t>(arg0, ap, &envp);
     __builtin_ms_va_end(ap);
-    return spawn(mode, cmd, v.data(), envp);
+    return spawn(mode, cmd, v.data(), envp, false);
 }
 intptr_t CDECL _wspawnlpe(int mode, const char16_t* cmd, const char16_t* arg0, ...) {
     __builtin_ms_va_list ap;
@@ -216,7 +273,7 @@ intptr_t CDECL _wspawnlpe(int mode, const char16_t* cmd, const char16_t* arg0, .
     const char16_t* const* envp = nullptr;
     auto v = collect<char16_t>(arg0, ap, &envp);
     __builtin_ms_va_end(ap);
-    return spawn(mode, cmd, v.data(), envp);
+    return spawn(mode, cmd, v.data(), envp, true);
 }
 
 // Waits for a process started with P_NOWAIT, stores its exit code and closes its handle.

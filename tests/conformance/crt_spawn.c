@@ -1,4 +1,5 @@
-/* msvcrt: _spawnv/_spawnl/_spawnvp/_spawnve (P_WAIT exit codes, P_NOWAIT + _cwait), _wspawnv,
+/* msvcrt: _spawnv/_spawnl/_spawnvp/_spawnve (P_WAIT exit codes, P_NOWAIT + _cwait, the extension
+ * completion and the PATH search of the p variants only), _wspawnv,
  * system() running a program, _popen/_pclose reading a child's output and writing its input. The
  * program starts itself as the child. */
 #include "ok.h"
@@ -38,6 +39,33 @@ int main(int argc, char **argv) {
     wchar_t wself[MAX_PATH];
     GetModuleFileNameW(NULL, wself, MAX_PATH);
     ok(_wspawnv(_P_WAIT, wself, wargs) == 9, "_wspawnv P_WAIT\n");
+
+    /* A name without an extension gets .com/.exe/.bat/.cmd; only the p variants search PATH, and
+     * not for a name with a path. */
+    char noext[MAX_PATH], dir[MAX_PATH], cwd[MAX_PATH], tmp[MAX_PATH], path[8192];
+    strcpy(noext, self);
+    *strrchr(noext, '.') = 0;
+    ok(_spawnv(_P_WAIT, noext, args) == 42, "_spawnv without the extension\n");
+    strcpy(dir, self);
+    *strrchr(dir, '\\') = 0;
+    const char *base = strrchr(noext, '\\') + 1;
+    GetCurrentDirectoryA(sizeof cwd, cwd);
+    GetTempPathA(sizeof tmp, tmp);
+    SetCurrentDirectoryA(tmp);
+    GetEnvironmentVariableA("PATH", path, sizeof path);
+    char newpath[8300];
+    snprintf(newpath, sizeof newpath, "%s;%s", path, dir);
+    _putenv_s("PATH", newpath);
+    errno = 0;
+    ok(_spawnv(_P_WAIT, base, args) == -1 && errno == ENOENT, "_spawnv searched PATH: errno %d\n", errno);
+    ok(_spawnvp(_P_WAIT, base, args) == 42, "_spawnvp through PATH\n");
+    ok(_spawnlp(_P_WAIT, base, quoted, "child", "exit", "8", NULL) == 8, "_spawnlp through PATH\n");
+    char sub[MAX_PATH];
+    snprintf(sub, sizeof sub, "nosuchdir\\%s", base);
+    errno = 0;
+    ok(_spawnvp(_P_WAIT, sub, args) == -1 && errno == ENOENT, "_spawnvp searched PATH for a name with a path\n");
+    _putenv_s("PATH", path);
+    SetCurrentDirectoryA(cwd);
 
     /* The environment of the e variants. */
     const char *eargs[] = {quoted, "child", "env", NULL};

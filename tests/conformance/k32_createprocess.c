@@ -85,6 +85,32 @@ int main(int argc, char **argv) {
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
 
+    /* lpApplicationName is not searched for and gets no ".exe": the name without its extension,
+     * or a bare file name that is not in the current directory, is not found. */
+    char noext[MAX_PATH];
+    strcpy(noext, self);
+    char *dot = strrchr(noext, '.');
+    if (dot) *dot = 0;
+    snprintf(cmd, sizeof cmd, "\"%s\" child exit 3", self);
+    SetLastError(0xdeadbeef);
+    ok(!CreateProcessA(noext, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi) && GetLastError() == ERROR_FILE_NOT_FOUND,
+       "lpApplicationName without .exe: error %lu\n", GetLastError());
+    char cwd[MAX_PATH], tmp[MAX_PATH];
+    GetCurrentDirectoryA(sizeof cwd, cwd);
+    GetTempPathA(sizeof tmp, tmp);
+    SetCurrentDirectoryA(tmp);
+    SetLastError(0xdeadbeef);
+    ok(!CreateProcessA(strrchr(self, '\\') + 1, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi) &&
+           GetLastError() == ERROR_FILE_NOT_FOUND,
+       "lpApplicationName is not searched for: error %lu\n", GetLastError());
+    SetCurrentDirectoryA(cwd);
+    ok(CreateProcessA(self, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi), "lpApplicationName failed %lu\n", GetLastError());
+    WaitForSingleObject(pi.hProcess, 10000);
+    GetExitCodeProcess(pi.hProcess, &code);
+    ok(code == 3, "lpApplicationName: exit code %lu\n", code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
     /* The command line arrives exactly as given, spacing and quotes included. */
     const char *tail = "child cmdline  \"a b\"   c\\\\\"d \"\" e";
     int n = run_child(tail, &code, out, sizeof out, NULL, NULL);

@@ -1,4 +1,4 @@
-/* DuplicateHandle within the process: pseudo-handles become real handles, duplicates share the
+/* DuplicateHandle within the process (pseudo-handle or a real handle to it): pseudo-handles become real handles, duplicates share the
  * object (a file's position, an event's state), DUPLICATE_CLOSE_SOURCE, bad handles. */
 #include "ok.h"
 
@@ -35,6 +35,16 @@ START_TEST(k32_handle)
        GetLastError());
     CloseHandle(f2);
     ok(GetFileAttributesA("k32_handle.tmp") == INVALID_FILE_ATTRIBUTES, "DELETE_ON_CLOSE after the last handle\n");
+
+    /* A real handle to this process (OpenProcess of our own id) is as good as the pseudo-handle. */
+    HANDLE self = OpenProcess(PROCESS_DUP_HANDLE, FALSE, GetCurrentProcessId());
+    HANDLE e3 = NULL;
+    ok(self != NULL, "OpenProcess(self) failed %lu\n", GetLastError());
+    ok(DuplicateHandle(self, e2, self, &e3, 0, FALSE, DUPLICATE_SAME_ACCESS) && e3 != e2 && e3 != NULL,
+       "dup through a real handle to this process failed %lu\n", GetLastError());
+    ok(WaitForSingleObject(e3, 0) == WAIT_OBJECT_0, "the duplicate is not the same event\n");
+    CloseHandle(e3);
+    CloseHandle(self);
 
     SetLastError(0xdeadbeef);
     HANDLE x = (HANDLE)0x1;
