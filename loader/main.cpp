@@ -178,16 +178,15 @@ int main(int argc, char** argv) {
     } else if (int rc = parse_options(argc, argv, opt); rc >= 0) {
         return rc;
     }
-    bool check = opt.check, session_list = opt.session_list, session_stop = opt.session_stop,
-         list_assemblies = opt.list_assemblies;
-    std::string exit_code_file = opt.exit_code_file, windows_command_line = opt.windows_command_line,
-                install_assembly = opt.install_assembly;
+    const bool check = opt.check;
+    const std::string &exit_code_file = opt.exit_code_file, &windows_command_line = opt.windows_command_line,
+                      &install_assembly = opt.install_assembly;
     std::vector<std::string>& rest = opt.rest;
-    if (session_list) return csrss::session_list_command(stdout);
-    if (session_stop) return csrss::session_stop_command(stdout);
-    if (!install_assembly.empty() || list_assemblies) {
+    if (opt.session_list) return csrss::session_list_command(stdout);
+    if (opt.session_stop) return csrss::session_stop_command(stdout);
+    if (!install_assembly.empty() || opt.list_assemblies) {
         std::string store = paths::prefix_dir() + "/winsxs";
-        auto r = list_assemblies ? sxs::list_assemblies(store) : sxs::install_assembly(install_assembly, store);
+        auto r = opt.list_assemblies ? sxs::list_assemblies(store) : sxs::install_assembly(install_assembly, store);
         if (!r) {
             fprintf(stderr, "winrun: %s\n", r.error().message.c_str());
             return 1;

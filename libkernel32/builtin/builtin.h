@@ -105,10 +105,6 @@ constexpr ExportDef make_data(const char* name, void** slot, uint32_t size) {
 const DllDef* find_dll(std::string_view name);  // case-insensitive; with or without ".dll"
 // The DLL an api-ms-win-* / ext-ms-win-* API-set name resolves to, or "" when it is not an API set.
 std::string_view resolve_api_set(std::string_view name);
-const ExportDef* find_export(const DllDef& dll, std::string_view name);
-const ExportDef* find_export_by_ordinal(const DllDef& dll, uint16_t ordinal);
-// The ordinal of exports_of(dll)[position]: its fixed ordinal, else its 1-based position.
-uint16_t ordinal_of(const DllDef& dll, size_t position);
 
 }  // namespace winrun::builtin
 

@@ -91,7 +91,7 @@ std::span<const ExportDef* const> exports_of(const DllDef& dll) {
                         }
                     }
                 // A name the other DLL does not implement (yet) is left out. A shared entry's ordinal
-                // follows this DLL's own table: ordinal_of() ignores a fixed ordinal of a shared entry.
+                // follows this DLL's own table (build_image ignores its fixed one).
                 if (hit) all.push_back(hit);
             }
         }
@@ -100,28 +100,10 @@ std::span<const ExportDef* const> exports_of(const DllDef& dll) {
     return it->second;
 }
 
-uint16_t ordinal_of(const DllDef& dll, size_t position) {
-    const ExportDef& e = *exports_of(dll)[position];
-    return e.ordinal && position < own_export_count(dll) ? e.ordinal : uint16_t(position + 1);
-}
-
 size_t own_export_count(const DllDef& dll) {
     size_t n = 0;
     for (size_t p = 0; p < dll.nparts; p++) n += dll.parts[p]->count;
     return n;
-}
-
-const ExportDef* find_export(const DllDef& dll, std::string_view name) {
-    for (const ExportDef* e : exports_of(dll))
-        if (e->name && name == e->name) return e;
-    return nullptr;
-}
-
-const ExportDef* find_export_by_ordinal(const DllDef& dll, uint16_t ordinal) {
-    auto all = exports_of(dll);
-    for (size_t i = 0; i < all.size(); i++)
-        if (ordinal_of(dll, i) == ordinal) return all[i];
-    return nullptr;
 }
 
 }  // namespace winrun::builtin

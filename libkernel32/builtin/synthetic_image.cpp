@@ -47,7 +47,8 @@ loader::Module* build_image(const DllDef& dll) {
     const std::span<const ExportDef* const> ex = exports_of(dll);
     const uint32_t n = uint32_t(ex.size());
     const size_t own = own_export_count(dll);
-    // ordinal_of() inlined: an own entry's fixed ordinal, else the 1-based position.
+    // An entry's ordinal: its fixed one (own entries only: a shared entry's ordinal follows this
+    // DLL's table), else its 1-based position.
     auto ord_of = [&](uint32_t i) { return ex[i]->ordinal && i < own ? uint32_t(ex[i]->ordinal) : i + 1; };
 
     // Ordinals: an entry's fixed ordinal, else its 1-based position. The address table spans
