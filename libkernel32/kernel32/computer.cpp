@@ -197,9 +197,8 @@ int online_processor_count() {
 }
 
 namespace {
-int online_cpus() { return online_processor_count(); }
 ULONG_PTR system_mask() {
-    int n = online_cpus();
+    int n = online_processor_count();
     return n == 64 ? ~0ull : (1ull << n) - 1;
 }
 ULONG_PTR mask_of(const cpu_set_t& set) {
@@ -230,7 +229,7 @@ DWORD WINAPI GetActiveProcessorCount(WORD group) {
         set_last_error(ERROR_INVALID_PARAMETER);
         return 0;
     }
-    return DWORD(online_cpus());
+    return DWORD(online_processor_count());
 }
 DWORD WINAPI GetMaximumProcessorCount(WORD group) { return GetActiveProcessorCount(group); }
 WORD WINAPI GetActiveProcessorGroupCount() { return 1; }

@@ -33,7 +33,6 @@ extern char** environ;
 namespace winrun::k32 {
 
 HANDLE WINAPI GetStdHandle(DWORD which);
-DWORD WINAPI GetEnvironmentVariableW(LPCWSTR name, LPWSTR buf, DWORD size);
 // console.cpp / console_ctrl.cpp
 uint32_t console_id_for_child();
 bool is_current_console_handle(HANDLE h);
@@ -76,17 +75,7 @@ std::string find_program(std::u16string name) {
     std::vector<std::u16string> dirs;
     dirs.push_back(paths::to_windows(loader::app_dir()));
     dirs.push_back(u".");
-    char16_t path[8192];
-    DWORD n = GetEnvironmentVariableW(u"PATH", path, 8192);
-    if (n && n < 8192) {
-        std::u16string_view p(path, n);
-        while (!p.empty()) {
-            size_t semi = p.find(u';');
-            if (semi) dirs.emplace_back(p.substr(0, semi));
-            if (semi == std::u16string_view::npos) break;
-            p.remove_prefix(semi + 1);
-        }
-    }
+    for (std::u16string& d : path_directories()) dirs.push_back(std::move(d));
     for (const auto& d : dirs) {
         std::string l = try_path(d + u"\\" + name);
         if (!l.empty()) return l;

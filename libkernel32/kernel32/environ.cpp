@@ -121,6 +121,21 @@ void init_environment() {
     sort_env();
 }
 
+std::vector<std::u16string> path_directories() {
+    std::lock_guard lock(g_mutex);
+    std::vector<std::u16string> dirs;
+    auto it = find_var(u"PATH");
+    if (it == g_env.end()) return dirs;
+    std::u16string_view p = std::u16string_view(*it).substr(5);  // after "PATH="
+    while (!p.empty()) {
+        size_t semi = p.find(u';');
+        if (semi) dirs.emplace_back(p.substr(0, semi));
+        if (semi == std::u16string_view::npos) break;
+        p.remove_prefix(semi + 1);
+    }
+    return dirs;
+}
+
 std::u16string environment_block() {
     std::lock_guard lock(g_mutex);
     std::u16string b;

@@ -100,7 +100,7 @@ const SingleByteTable* single_byte(UINT cp) {
 // page's converter is a module that winrun (linked statically) loads with a libc of its own,
 // whose thread locale uselocale below does not reach - its transliteration would see the "C"
 // locale and give '?' for everything.
-int best_fit(UINT, char16_t c) {
+int best_fit(char16_t c) {
     static std::mutex m;
     static iconv_t translit = iconv_open("ASCII//TRANSLIT", "UTF-16LE");
     if (c >= 0xD800 && c <= 0xDFFF) return -1;
@@ -208,7 +208,7 @@ std::string wide_to_narrow(UINT cp, std::u16string_view w) {
     std::string s(w.size(), 0);
     for (size_t i = 0; i < w.size(); i++) {
         auto it = t->to_byte.find(w[i]);
-        int fit = it == t->to_byte.end() ? best_fit(cp, w[i]) : it->second;
+        int fit = it == t->to_byte.end() ? best_fit(w[i]) : it->second;
         s[i] = fit < 0 ? '?' : char(fit);
     }
     return s;
@@ -316,7 +316,7 @@ INT WINAPI WideCharToMultiByte(UINT cp, DWORD flags, LPCWSTR src, INT srclen, LP
         out.resize(n);
         for (size_t i = 0; i < n; i++) {
             auto it = t->to_byte.find(w[i]);
-            int fit = it != t->to_byte.end() ? it->second : (flags & WC_NO_BEST_FIT_CHARS) ? -1 : best_fit(cp, w[i]);
+            int fit = it != t->to_byte.end() ? it->second : (flags & WC_NO_BEST_FIT_CHARS) ? -1 : best_fit(w[i]);
             if (fit < 0) {
                 out[i] = def;
                 used = true;

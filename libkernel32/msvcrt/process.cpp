@@ -4,8 +4,8 @@
 // As msvcrt does, _spawn* completes the program name itself (.com/.exe/.bat/.cmd when it has no
 // extension; the PATH directories for the p variants only), joins the arguments with single spaces
 // and no quoting (a caller passing arguments with spaces quotes them itself) and starts the program
-// with CreateProcess, handles inherited. There is no cmd.exe in winrun: system() and _popen() use %COMSPEC% ("... /c command")
-// when it names an existing program, and otherwise run the command line itself with CreateProcess:
+// with CreateProcess, handles inherited. There is no cmd.exe in winrun: system() and _popen() use
+// %COMSPEC% ("... /c command") when it names an existing program, and otherwise run the command line itself with CreateProcess:
 // a program and its arguments work, cmd's built-in commands, redirections and pipes do not
 // (system(NULL) then answers 0: no command processor).
 #include <map>
@@ -13,6 +13,7 @@
 
 #include "builtin/builtin.h"
 #include "crt.h"
+#include "kernel32/environ.h"
 #include "unicode.h"
 
 namespace winrun::k32 {
@@ -81,20 +82,10 @@ std::u16string spawn_target(std::u16string_view cmdname, bool search_path) {
     std::u16string name(cmdname);
     std::u16string found = with_spawn_extension(name);
     if (!found.empty() || !search_path || name.find_first_of(u"\\/:") != std::u16string::npos) return found;
-    char16_t buf[8192];
-    DWORD n = k32::GetEnvironmentVariableW(u"PATH", buf, 8192);
-    if (!n || n >= 8192) return {};
-    std::u16string_view path(buf, n);
-    while (!path.empty()) {
-        size_t semi = path.find(u';');
-        std::u16string dir(path.substr(0, semi));
-        if (!dir.empty()) {
-            if (dir.back() != u'\\' && dir.back() != u'/') dir += u'\\';
-            found = with_spawn_extension(dir + name);
-            if (!found.empty()) return found;
-        }
-        if (semi == std::u16string_view::npos) break;
-        path.remove_prefix(semi + 1);
+    for (std::u16string dir : k32::path_directories()) {
+        if (dir.back() != u'\\' && dir.back() != u'/') dir += u'\\';
+        found = with_spawn_extension(dir + name);
+        if (!found.empty()) return found;
     }
     return {};
 }
